@@ -1,0 +1,93 @@
+"""The whole build: sources -> indices -> robustness -> data package -> charts -> pages -> site.
+
+Everything is written into a temporary staging folder under ``build/``; only when every step,
+the package validation included, has succeeded does the staging site replace ``build/site/``.
+A failing build exits non-zero and leaves the previous ``build/site/`` exactly as it was.
+
+    python -m cidi.build [--datasets DIR] [--replications N] [--no-site]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from cidi import paths
+from cidi.compute_indices import compute_indices
+from cidi.load_sources import SourceError, load_sources
+from cidi.robustness import DEFAULT_REPLICATIONS, Settings, analyse_robustness
+from cidi.write_package import package_tables, validate_package, write_package
+
+TIMINGS: dict[str, float] = {}
+
+
+@contextmanager
+def step(name: str):
+    start = time.perf_counter()
+    yield
+    TIMINGS[name] = time.perf_counter() - start
+    print(f"step {name:<18} {TIMINGS[name]:7.3f} s", flush=True)
+
+
+def swap_into_place(staged: Path, target: Path) -> None:
+    """Replace ``target`` by ``staged`` with two renames, so readers never see half a site."""
+    old = target.with_name(f".{target.name}-old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    staged.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build(datasets: Path, site: Path, settings: Settings, with_site: bool = True) -> None:
+    with step("load_sources"):
+        sources = load_sources(datasets)
+    with step("compute_indices"):
+        indices = compute_indices(sources)
+    with step("robustness"):
+        robust = analyse_robustness(indices.scores, sources.dimensions, settings)
+    site.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=site.parent))
+    try:
+        with step("write_package"):
+            tables = package_tables(indices, robust, sources)
+            descriptor = write_package(staging / "data", tables, sources, indices, robust)
+        with step("validate_package"):
+            validate_package(staging / "data")
+        if with_site:
+            from cidi.make_site import make_site  # the site step needs mkdocs and vl-convert
+            make_site(staging, sources, indices, robust, descriptor)
+            (staging / "data").rename(staging / "site" / "data")
+        else:
+            (staging / "site").mkdir()
+            (staging / "data").rename(staging / "site" / "data")
+        swap_into_place(staging / "site", site)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", type=Path, default=paths.DATASETS, help="folder of the source files")
+    parser.add_argument("--site", type=Path, default=paths.SITE, help="output folder (replaced on success)")
+    parser.add_argument("--replications", type=int, default=DEFAULT_REPLICATIONS)
+    parser.add_argument("--no-site", action="store_true", help="build the data package only")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    try:
+        build(args.datasets, args.site, Settings(replications=args.replications), with_site=not args.no_site)
+    except SourceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        print(f"build stopped; {args.site} was left unchanged", file=sys.stderr)
+        return 1
+    print(f"step {'total':<18} {time.perf_counter() - start:7.3f} s")
+    print(f"built {args.site}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

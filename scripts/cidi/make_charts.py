@@ -1,0 +1,425 @@
+"""Step 5: the charts. Altair builds a Vega-Lite spec per chart; vl-convert compiles it to Vega
+(for the browser, so pages never load Vega-Lite) and renders the static SVG and PNG.
+
+Inputs: the computed tables. Outputs: a list of :class:`Chart` (id, group, title, alt text, the
+rows it shows) and, from :func:`render_charts`, files under ``<docs>/charts/<id>.*``:
+``.vl.json`` (Vega-Lite), ``.vg.json`` (Vega), ``.svg``, ``.png`` (2x) and ``.csv`` (its data).
+
+Every chart has a title, subtitle, source line, a ``description`` generated from the data (also
+its alt text) and tooltips with exact values. Palettes are colour-blind safe (Okabe-Ito for
+categories, viridis for sequential scales). Parameters are named explicitly so specs are
+deterministic whatever the build order.
+"""
+from __future__ import annotations
+
+import json
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+SITE_NAME = "CIDI — China Internet Development Index"
+SOURCE = f"Source: Report on China Internet Development 2017 · {SITE_NAME}"
+LICENCE = "Data: CC BY 4.0"
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+REGION_COLOURS = {"East": "#0072B2", "Central": "#E69F00", "West": "#009E73", "Northeast": "#CC79A7"}
+NOT_ASSESSED = "#d0d0d0"
+HIGHLIGHT = "#D55E00"
+MUTED = "#9aa5b1"
+FONT = "Noto Sans, Noto Sans CJK SC, DejaVu Sans, Arial, sans-serif"
+PROJECTION = {"type": "conicEqualArea", "parallels": [25, 47], "rotate": [-105, 0]}
+WIDTH = 640
+
+
+@dataclass
+class Chart:
+    id: str
+    group: str  # national, dimensions, provinces, methodology
+    title: str
+    subtitle: str
+    alt: str  # one or two sentences stating the chart's point, from the data
+    data: pd.DataFrame  # exactly the rows and columns the chart shows (its CSV)
+    spec: dict  # Vega-Lite
+    page: str  # site path of the page that shows it, e.g. "provinces/beijing/"
+    files: dict = field(default_factory=dict)
+
+
+def fmt(x: float, digits: int = 2) -> str:
+    return f"{x:.{digits}f}"
+
+
+def config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return chart.configure(font=FONT).configure_view(stroke=None).configure_axis(
+        labelFontSize=12, titleFontSize=12, gridColor="#e5e7eb").configure_legend(
+        labelFontSize=12, titleFontSize=12, orient="bottom", direction="horizontal").configure_title(
+        fontSize=16, subtitleFontSize=12, anchor="start", subtitleColor="#4b5563")
+
+
+def finish(chart, *, id, group, title, subtitle, alt_text, data, page, topojson=None) -> Chart:
+    """Title, subtitle, source line and description, the same for every chart."""
+    framed = alt.vconcat(chart.properties(title=alt.Title(title, subtitle=subtitle)), spacing=0).properties(
+        title=alt.Title(f"{SOURCE} · {LICENCE}", orient="bottom", anchor="start", fontSize=10,
+                        fontWeight="normal", color="#4b5563", offset=12),
+        description=alt_text, padding=12, background="white")
+    spec = config(framed).to_dict(validate=False)  # validated in the tests (here it would cost seconds)
+    if topojson is not None:
+        spec = inline_topojson(spec, topojson)
+    return Chart(id=id, group=group, title=title, subtitle=subtitle, alt=alt_text, data=data.reset_index(drop=True),
+                 spec=spec, page=page)
+
+
+def label_tables(sources) -> tuple[dict, dict]:
+    dims = sources.dimensions
+    return dict(zip(dims["id"], dims["short_name_en"])), dict(zip(dims["id"], dims["weight"]))
+
+
+TOPO_PLACEHOLDER = "@provinces.topo.json"
+
+
+def topo_data() -> alt.InlineData:
+    """The boundaries, as a placeholder that :func:`inline_topojson` fills after ``to_dict``
+    (letting Altair walk the 80 KB TopoJSON for every map costs seconds)."""
+    return alt.InlineData(values=TOPO_PLACEHOLDER, format=alt.DataFormat(type="topojson", feature="provinces"))
+
+
+def inline_topojson(node, topojson: dict):
+    if isinstance(node, dict):
+        return {k: topojson if v == TOPO_PLACEHOLDER else inline_topojson(v, topojson) for k, v in node.items()}
+    if isinstance(node, list):
+        return [inline_topojson(v, topojson) for v in node]
+    return node
+
+
+def choropleth(values: pd.DataFrame, field_name: str, title: str, *, width: int,
+               highlight: str | None = None) -> alt.Chart:
+    """Map of all 34 divisions; provinces without a value (Hong Kong, Macao, Taiwan) in grey."""
+    base = alt.Chart(topo_data()).transform_lookup(
+        lookup="properties.adcode",
+        from_=alt.LookupData(alt.InlineData(values=values.to_dict("records")), key="adcode", fields=list(values.columns)),
+    ).transform_calculate(
+        status="isValid(datum.province) ? 'assessed' : 'not assessed'",
+        name="isValid(datum.province) ? datum.province : datum.properties.name_en + ' (not assessed)'",
+    ).project(**PROJECTION).properties(width=width, height=round(width * 0.8))
+    tooltip = [alt.Tooltip("name:N", title="Province")]
+    if field_name in values.columns:
+        tooltip += [alt.Tooltip(f"{field_name}:Q", title=title, format=".2f")]
+    if "rank" in values.columns:
+        tooltip += [alt.Tooltip("rank:Q", title="Rank of 31")]
+    if highlight:
+        colour = alt.condition(f"datum.properties.adcode == '{highlight}'", alt.value(HIGHLIGHT), alt.value("#e5e7eb"))
+        return base.mark_geoshape(stroke="white", strokeWidth=0.6).encode(color=colour, tooltip=tooltip)
+    # grey underlay for every division (Hong Kong, Macao and Taiwan stay grey), scores on top
+    underlay = base.mark_geoshape(stroke="white", strokeWidth=0.6, color=NOT_ASSESSED).encode(
+        tooltip=[alt.Tooltip("name:N", title="Province")])
+    colour = alt.Color(f"{field_name}:Q", title=title, scale=alt.Scale(scheme="viridis", reverse=True),
+                       legend=alt.Legend(gradientLength=220, format=".0f"))
+    return underlay + base.mark_geoshape(stroke="white", strokeWidth=0.6).encode(color=colour, tooltip=tooltip)
+
+
+def national_charts(sources, indices) -> list[Chart]:
+    names, weights = label_tables(sources)
+    wide = indices.scores
+    dims = list(sources.dimensions["id"])
+    leader, last = wide.iloc[0], wide.iloc[-1]
+    charts = []
+
+    long = wide.melt(id_vars=["province", "total", "rank"], value_vars=dims, var_name="dimension",
+                     value_name="score")
+    long["dimension_name"] = long["dimension"].map(names)
+    long["order"] = long["dimension"].map({d: i for i, d in enumerate(dims)})
+    long = long.sort_values(["rank", "order"])
+    top_dim = long[long["rank"] == 1].sort_values("score", ascending=False).iloc[0]
+    alt_text = (f"{leader['province']} leads the 2017 index with {fmt(leader['total'])} of 100 points, "
+                f"{fmt(leader['total'] - wide.iloc[1]['total'])} ahead of {wide.iloc[1]['province']}; "
+                f"{last['province']} is last with {fmt(last['total'])}. Internet application is the largest "
+                f"part of every total (weight {weights['internet_application']} %); "
+                f"{leader['province']}'s largest part is {top_dim['dimension_name'].lower()} ({fmt(top_dim['score'])}).")
+    bars = alt.Chart(long).mark_bar().encode(
+        y=alt.Y("province:N", sort=alt.EncodingSortField("total", order="descending"), title=None),
+        x=alt.X("score:Q", stack="zero", title="Index score (points of 100)", scale=alt.Scale(domain=[0, 50])),
+        color=alt.Color("dimension_name:N", title="Dimension", sort=[names[d] for d in dims],
+                        scale=alt.Scale(domain=[names[d] for d in dims], range=OKABE_ITO[:6])),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("province:N", title="Province"), alt.Tooltip("dimension_name:N", title="Dimension"),
+                 alt.Tooltip("score:Q", title="Score", format=".2f"),
+                 alt.Tooltip("total:Q", title="Total", format=".2f"), alt.Tooltip("rank:Q", title="Rank")],
+    ).properties(width=WIDTH - 120, height=31 * 16)
+    charts.append(finish(bars, id="ranking-stacked", group="national", title="Internet Development Index 2017",
+                         subtitle="Total score of 31 provinces, split into the six weighted dimensions",
+                         alt_text=alt_text, data=long[["rank", "province", "dimension", "score", "total"]],
+                         page=""))
+
+    values = wide[["adcode", "province", "total", "rank", "region"]]
+    east = wide.loc[wide["region"] == "East", "total"].mean()
+    west = wide.loc[wide["region"] == "West", "total"].mean()
+    alt_text = (f"Map of total scores: the highest are on the east coast ({leader['province']} "
+                f"{fmt(leader['total'])}); the East averages {fmt(east)} against {fmt(west)} in the West. "
+                f"Hong Kong, Macao and Taiwan are not assessed.")
+    charts.append(finish(choropleth(values, "total", "Total score", width=WIDTH - 40),
+                         id="map-total", group="national", title="Internet Development Index 2017 by province",
+                         subtitle="Total score (0-100). Grey: not assessed. Boundaries are illustrative.",
+                         alt_text=alt_text, data=values, page="", topojson=sources.topojson))
+
+    means = wide.groupby("region")["total"].mean()
+    regions = ["East", "Central", "West", "Northeast"]
+    dots = wide[["province", "region", "total", "rank"]]
+    alt_text = (f"Provinces by region: the East averages {fmt(means['East'])} points, the Central region "
+                f"{fmt(means['Central'])}, the West {fmt(means['West'])} and the Northeast {fmt(means['Northeast'])}. "
+                f"The spread within the East ({fmt(wide.loc[wide['region'] == 'East', 'total'].min())} to "
+                f"{fmt(wide.loc[wide['region'] == 'East', 'total'].max())}) is the widest.")
+    strip = alt.Chart(dots).mark_circle(size=90, opacity=0.85).encode(
+        x=alt.X("total:Q", title="Total score", scale=alt.Scale(zero=False)),
+        y=alt.Y("region:N", sort=regions, title=None),
+        color=alt.Color("region:N", scale=alt.Scale(domain=regions, range=[REGION_COLOURS[r] for r in regions]),
+                        legend=None),
+        tooltip=[alt.Tooltip("province:N", title="Province"), alt.Tooltip("region:N", title="Region"),
+                 alt.Tooltip("total:Q", title="Total", format=".2f"), alt.Tooltip("rank:Q", title="Rank")],
+    )
+    mean_ticks = alt.Chart(pd.DataFrame({"region": regions, "mean": [means[r] for r in regions]})).mark_tick(
+        color="#111827", thickness=2, size=28).encode(
+        x="mean:Q", y=alt.Y("region:N", sort=regions),
+        tooltip=[alt.Tooltip("region:N", title="Region"), alt.Tooltip("mean:Q", title="Regional mean", format=".2f")])
+    charts.append(finish((strip + mean_ticks).properties(width=WIDTH - 100, height=200),
+                         id="regions-total", group="national", title="Scores by region",
+                         subtitle="Each dot is a province; the black tick is the regional mean",
+                         alt_text=alt_text, data=dots, page="regions/"))
+
+    corr = indices.correlations
+    corr = corr[corr["method"] == "pearson"].copy()
+    label = names | {"total": "Total"}
+    corr["a"], corr["b"] = corr["measure_a"].map(label), corr["measure_b"].map(label)
+    order = [label[m] for m in dims + ["total"]]
+    off = corr[(corr["measure_a"] != corr["measure_b"]) & corr["measure_a"].isin(dims) & corr["measure_b"].isin(dims)]
+    strongest = off.sort_values("r", ascending=False).iloc[0]
+    weakest = off.sort_values("r").iloc[0]
+    alt_text = (f"Correlations between dimensions across 31 provinces: the strongest pair is {strongest['a']} and "
+                f"{strongest['b']} (r = {fmt(strongest['r'])}); the weakest is {weakest['a']} and {weakest['b']} "
+                f"(r = {fmt(weakest['r'])}).")
+    heat = alt.Chart(corr).mark_rect().encode(
+        x=alt.X("a:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("b:N", sort=order, title=None),
+        color=alt.Color("r:Q", title="Pearson r", scale=alt.Scale(scheme="blueorange", domain=[-1, 1])),
+        tooltip=[alt.Tooltip("a:N", title="Dimension"), alt.Tooltip("b:N", title="Dimension"),
+                 alt.Tooltip("r:Q", title="Pearson r", format=".2f")])
+    text = alt.Chart(corr).mark_text(fontSize=11).encode(
+        x=alt.X("a:N", sort=order), y=alt.Y("b:N", sort=order), text=alt.Text("r:Q", format=".2f"),
+        color=alt.condition("abs(datum.r) > 0.6", alt.value("white"), alt.value("#111827")))
+    charts.append(finish((heat + text).properties(width=420, height=360), id="correlations", group="dimensions",
+                         title="How the dimensions move together",
+                         subtitle="Pearson correlation across the 31 provinces",
+                         alt_text=alt_text, data=corr[["measure_a", "measure_b", "r"]], page="dimensions/"))
+    return charts
+
+
+def dimension_charts(sources, indices) -> list[Chart]:
+    names, weights = label_tables(sources)
+    long = indices.scores_long.merge(indices.scores[["adcode", "region"]], on="adcode")
+    charts = []
+    for dim in sources.dimensions.itertuples(index=False):
+        rows = long[long["dimension"] == dim.id].sort_values(["rank", "province"])
+        top, bottom = rows.iloc[0], rows.iloc[-1]
+        median = rows["score"].median()
+        page = f"dimensions/{dim.id}/"
+        data = rows[["rank", "province", "score", "maximum", "attainment", "region"]]
+        alt_text = (f"{dim.name_en}: {top['province']} scores highest with {fmt(top['score'])} of {dim.weight} points "
+                    f"({fmt(top['attainment'], 1)} % attainment) and {bottom['province']} lowest with "
+                    f"{fmt(bottom['score'])}; the median is {fmt(median)}.")
+        bars = alt.Chart(data).mark_bar(color=OKABE_ITO[0]).encode(
+            y=alt.Y("province:N", sort=alt.EncodingSortField("score", order="descending"), title=None),
+            x=alt.X("score:Q", title=f"Score (maximum {dim.weight})", scale=alt.Scale(domain=[0, dim.weight])),
+            tooltip=[alt.Tooltip("province:N", title="Province"), alt.Tooltip("score:Q", title="Score", format=".2f"),
+                     alt.Tooltip("attainment:Q", title="Attainment %", format=".1f"),
+                     alt.Tooltip("rank:Q", title="Rank")])
+        rule = alt.Chart(pd.DataFrame({"median": [median]})).mark_rule(color="#111827", strokeDash=[4, 3]).encode(
+            x="median:Q", tooltip=[alt.Tooltip("median:Q", title="National median", format=".2f")])
+        charts.append(finish((bars + rule).properties(width=WIDTH - 120, height=31 * 16),
+                             id=f"dimension-{dim.id}-ranking", group="dimensions",
+                             title=f"{dim.name_en}: ranking", subtitle=f"Score of 31 provinces (maximum {dim.weight} "
+                             "points); dashed line: national median", alt_text=alt_text, data=data, page=page))
+
+        values = rows[["adcode", "province", "score", "rank"]]
+        charts.append(finish(choropleth(values, "score", "Score", width=WIDTH - 40),
+                             id=f"dimension-{dim.id}-map", group="dimensions", title=f"{dim.name_en} by province",
+                             subtitle=f"Score (maximum {dim.weight}). Grey: not assessed. Boundaries are illustrative.",
+                             alt_text=f"Map of {dim.name_en.lower()} scores. " + alt_text, data=values, page=page,
+                             topojson=sources.topojson))
+
+        regions = ["East", "Central", "West", "Northeast"]
+        means = rows.groupby("region")["score"].mean()
+        best_region = means.idxmax()
+        alt_text_dist = (f"Distribution of {dim.name_en.lower()} scores: most provinces lie between "
+                         f"{fmt(rows['score'].quantile(0.25))} and {fmt(rows['score'].quantile(0.75))} points "
+                         f"(the middle half); the {best_region} has the highest regional mean ({fmt(means[best_region])}).")
+        strip = alt.Chart(data).mark_circle(size=80, opacity=0.85).encode(
+            x=alt.X("score:Q", title=f"Score (maximum {dim.weight})", scale=alt.Scale(domain=[0, dim.weight])),
+            y=alt.Y("region:N", sort=regions, title=None),
+            color=alt.Color("region:N", legend=None,
+                            scale=alt.Scale(domain=regions, range=[REGION_COLOURS[r] for r in regions])),
+            tooltip=[alt.Tooltip("province:N", title="Province"), alt.Tooltip("region:N", title="Region"),
+                     alt.Tooltip("score:Q", title="Score", format=".2f")])
+        charts.append(finish(strip.properties(width=WIDTH - 100, height=180), id=f"dimension-{dim.id}-distribution",
+                             group="dimensions", title=f"{dim.name_en}: distribution",
+                             subtitle="Each dot is a province, by region", alt_text=alt_text_dist, data=data, page=page))
+    return charts
+
+
+def province_charts(sources, indices) -> list[Chart]:
+    names, weights = label_tables(sources)
+    dims = list(sources.dimensions["id"])
+    long = indices.scores_long.copy()
+    long["dimension_name"] = long["dimension"].map(names)
+    charts = []
+    for province in indices.scores.itertuples(index=False):
+        page = f"provinces/{province.slug}/"
+        rows = long[long["adcode"] == province.adcode].set_index("dimension").loc[dims]
+        best = rows.sort_values("attainment", ascending=False).iloc[0]
+        worst = rows.sort_values("attainment").iloc[0]
+        alt_text = (f"{province.province}'s profile: its highest attainment is in {best['dimension_name'].lower()} "
+                    f"({fmt(best['attainment'], 1)} % of the maximum, rank {best['rank']} of 31) and its lowest in "
+                    f"{worst['dimension_name'].lower()} ({fmt(worst['attainment'], 1)} %, rank {worst['rank']}).")
+        data = long[["adcode", "province", "dimension", "dimension_name", "score", "attainment", "rank"]].copy()
+        data["selected"] = data["adcode"] == province.adcode
+        sort = [names[d] for d in dims]
+        others = alt.Chart(data[~data["selected"]]).mark_circle(size=55, color=MUTED, opacity=0.55).encode(
+            x=alt.X("attainment:Q", title="Attainment (% of the dimension's maximum)", scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("dimension_name:N", sort=sort, title=None),
+            tooltip=[alt.Tooltip("province:N", title="Province"), alt.Tooltip("dimension_name:N", title="Dimension"),
+                     alt.Tooltip("score:Q", title="Score", format=".2f"),
+                     alt.Tooltip("attainment:Q", title="Attainment %", format=".1f"), alt.Tooltip("rank:Q", title="Rank")])
+        mine = alt.Chart(data[data["selected"]]).mark_point(size=200, filled=True, color=HIGHLIGHT, shape="diamond",
+                                                            stroke="#111827", strokeWidth=1).encode(
+            x="attainment:Q", y=alt.Y("dimension_name:N", sort=sort),
+            tooltip=[alt.Tooltip("province:N", title="Province"), alt.Tooltip("dimension_name:N", title="Dimension"),
+                     alt.Tooltip("score:Q", title="Score", format=".2f"),
+                     alt.Tooltip("attainment:Q", title="Attainment %", format=".1f"), alt.Tooltip("rank:Q", title="Rank")])
+        charts.append(finish((others + mine).properties(width=WIDTH - 170, height=240),
+                             id=f"province-{province.slug}-profile", group="provinces",
+                             title=f"{province.province}: dimension profile",
+                             subtitle=f"{province.province} (orange diamond) against the other 30 provinces (grey dots)",
+                             alt_text=alt_text, data=data.drop(columns=["dimension_name"]), page=page))
+
+        values = indices.scores[["adcode", "province", "total", "rank"]]
+        charts.append(finish(choropleth(values, "total", "Total score", width=300,
+                                        highlight=province.adcode),
+                             id=f"province-{province.slug}-locator", group="provinces",
+                             title=f"Where {province.province} is", subtitle=f"{province.region} region",
+                             alt_text=f"Map of China with {province.province} highlighted, in the {province.region} region.",
+                             data=values[values["adcode"] == province.adcode], page=page, topojson=sources.topojson))
+    return charts
+
+
+def robustness_charts(sources, indices, robust) -> list[Chart]:
+    names, weights = label_tables(sources)
+    unc = robust.rank_uncertainty.copy()
+    unc["interval"] = unc["rank_p95"] - unc["rank_p05"]
+    widest = unc.sort_values(["interval", "published_rank"], ascending=[False, True]).iloc[0]
+    fixed = int((unc["interval"] == 0).sum())
+    alt_text = (f"Rank intervals under {robust.settings.replications:,} plausible weightings: {fixed} provinces keep "
+                f"the same rank in 90 % of them; {widest['province']}'s rank varies most, between "
+                f"{widest['rank_p05']} and {widest['rank_p95']} (official rank {widest['published_rank']}).")
+    data = unc[["province", "published_rank", "median_rank", "rank_p05", "rank_p95"]]
+    base = alt.Chart(data).encode(y=alt.Y("province:N", sort=alt.EncodingSortField("published_rank"), title=None))
+    tooltip = [alt.Tooltip("province:N", title="Province"), alt.Tooltip("published_rank:Q", title="Official rank"),
+               alt.Tooltip("median_rank:Q", title="Median rank"), alt.Tooltip("rank_p05:Q", title="5th percentile"),
+               alt.Tooltip("rank_p95:Q", title="95th percentile")]
+    chart = (base.mark_rule(strokeWidth=6, color="#56B4E9").encode(
+        x=alt.X("rank_p05:Q", title="Rank (1 = best)", scale=alt.Scale(domain=[1, 31], reverse=False)),
+        x2="rank_p95:Q", tooltip=tooltip)
+        + base.mark_tick(color="#111827", thickness=2, size=14).encode(x="published_rank:Q", tooltip=tooltip)
+        + base.mark_circle(color=HIGHLIGHT, size=60, opacity=1).encode(x="median_rank:Q", tooltip=tooltip))
+    charts = [finish(chart.properties(width=WIDTH - 120, height=31 * 16), id="rank-intervals", group="methodology",
+                     title="How robust is the ranking?",
+                     subtitle="Bar: 90 % of plausible weightings (5th-95th percentile rank); dot: median; tick: official rank",
+                     alt_text=alt_text, data=data, page="methodology/robustness/")]
+
+    eff = robust.effective_weights.copy()
+    eff["dimension_name"] = eff["dimension"].map(names)
+    tall = pd.concat([
+        pd.DataFrame({"dimension": eff["dimension"], "dimension_name": eff["dimension_name"], "measure": "Nominal weight",
+                      "share": eff["nominal_weight"]}),
+        pd.DataFrame({"dimension": eff["dimension"], "dimension_name": eff["dimension_name"],
+                      "measure": "Share of the variance of the total", "share": eff["variance_share"]}),
+    ], ignore_index=True)
+    top = eff.sort_values("variance_share", ascending=False).iloc[0]
+    low = eff.sort_values("variance_share").iloc[0]
+    alt_text = (f"{top['dimension_name']} drives the differences between provinces most: it explains "
+                f"{top['variance_share'] * 100:.0f} % of the variance of the total against a weight of "
+                f"{top['nominal_weight'] * 100:.0f} %; {low['dimension_name'].lower()} explains "
+                f"{low['variance_share'] * 100:.0f} % against {low['nominal_weight'] * 100:.0f} %.")
+    order = [names[d] for d in sources.dimensions["id"]]
+    bars = alt.Chart(tall).mark_bar().encode(
+        y=alt.Y("dimension_name:N", sort=order, title=None),
+        yOffset=alt.YOffset("measure:N"),
+        x=alt.X("share:Q", title="Share", axis=alt.Axis(format="%")),
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(range=[OKABE_ITO[0], OKABE_ITO[1]])),
+        tooltip=[alt.Tooltip("dimension_name:N", title="Dimension"), alt.Tooltip("measure:N", title="Measure"),
+                 alt.Tooltip("share:Q", title="Share", format=".1%")])
+    charts.append(finish(bars.properties(width=WIDTH - 170, height=300), id="effective-weights", group="methodology",
+                         title="Nominal weights and effective importance",
+                         subtitle="Weight in the index against each dimension's share of the variance of the total",
+                         alt_text=alt_text, data=tall[["dimension", "measure", "share"]], page="methodology/robustness/"))
+    return charts
+
+
+def make_charts(sources, indices, robust) -> list[Chart]:
+    charts = (national_charts(sources, indices) + dimension_charts(sources, indices)
+              + province_charts(sources, indices) + robustness_charts(sources, indices, robust))
+    ids = [c.id for c in charts]
+    assert len(ids) == len(set(ids)), "chart ids must be unique"
+    return charts
+
+
+DECIMALS = re.compile(r"(\d+\.\d)\d+")
+PATH_DATA = re.compile(r' d="([^"]{400,})"')
+
+
+def slim_svg(svg: str) -> str:
+    """Round coordinates: long paths (map boundaries) to whole pixels, everything else to one
+    decimal. Invisible on screen; a map's SVG shrinks to about 40 % when compressed."""
+    svg = PATH_DATA.sub(lambda m: ' d="' + re.sub(r"(\d+)\.\d+", r"\1", m.group(1)) + '"', svg)
+    return DECIMALS.sub(r"\1", svg)
+
+
+def render_one(job: tuple[str, dict, str, str, str]) -> dict[str, bytes]:
+    """Compile and render one chart (runs in a worker process)."""
+    import vl_convert as vlc
+
+    chart_id, spec, title, alt_text, png = job
+    vega = vlc.vegalite_to_vega(spec)
+    svg = slim_svg(vlc.vegalite_to_svg(spec))
+    meta = (f"<title>{escape(title)}</title><desc>{escape(alt_text)}</desc>"
+            f"<metadata>{escape(SOURCE)} · {escape(LICENCE)}</metadata>")
+    svg = svg.replace('viewBox', 'role="img" aria-label="' + escape(title) + '" viewBox', 1)
+    svg = re.sub(r"(<svg[^>]*>)", r"\1" + meta.replace("\\", "\\\\"), svg, count=1)
+    out = {
+        "vl.json": (json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n").encode(),
+        "vg.json": (json.dumps(vega, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n").encode(),
+        "svg": svg.encode(),
+    }
+    if png:
+        out["png"] = vlc.vegalite_to_png(spec, scale=2)
+    return out
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def render_charts(charts: list[Chart], folder: Path, workers: int = 2, png: bool = True) -> None:
+    """Write every chart's files into ``folder`` (in parallel; output independent of scheduling)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    jobs = [(c.id, c.spec, c.title, c.alt, "png" if png else "") for c in charts]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(render_one, jobs, chunksize=4))
+    for chart, files in zip(charts, results):
+        for suffix, content in files.items():
+            path = folder / f"{chart.id}.{suffix}"
+            path.write_bytes(content)
+            chart.files[suffix] = path.name
+        csv_path = folder / f"{chart.id}.csv"
+        chart.data.to_csv(csv_path, index=False, lineterminator="\n")
+        chart.files["csv"] = csv_path.name

@@ -1,0 +1,221 @@
+"""Step 4: write the Frictionless data package (CSV + Parquet, Table Schemas, checksums, zip).
+
+Inputs: the computed tables (``cidi.compute_indices``, ``cidi.robustness``), the sources'
+provenance and ``datasets/package.yml``. Output: a folder (``<staging>/data``) holding
+``datapackage.json`` (Data Package v2), one ``.csv`` and one ``.parquet`` per table, the data card
+``README.md``, the provenance sidecars, ``SHA256SUMS`` and ``cidi-data.zip``. Everything is
+deterministic: fixed float formats, sorted keys, a ``created`` date from the metadata, fixed zip
+timestamps.
+"""
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import io
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+from cidi import paths
+from cidi.data_card import data_card
+
+ZIP_NAME = "cidi-data.zip"
+PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
+SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
+ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
+
+
+def read_metadata(path: Path = paths.PACKAGE_META) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def expand_fields(fields: dict, dimensions: pd.DataFrame) -> dict:
+    """Replace the ``$dimensions`` placeholder by one field per dimension (from dimensions.csv)."""
+    out = {}
+    for name, spec in fields.items():
+        if name != "$dimensions":
+            out[name] = spec
+            continue
+        for dim in dimensions.itertuples(index=False):
+            out[dim.id] = {**spec, "title": f"{dim.name_en} (max {dim.weight})",
+                           "constraints": {"required": True, "minimum": 0, "maximum": int(dim.weight)}}
+    return out
+
+
+def table_schema(resource: dict, fields: dict) -> dict:
+    schema = {
+        "$schema": SCHEMA_PROFILE,
+        "fields": [{"name": name, **{k: v for k, v in spec.items() if k != "decimals"}}
+                   for name, spec in fields.items()],
+        "missingValues": [""],
+        "primaryKey": resource["primaryKey"],
+    }
+    if "foreignKeys" in resource:
+        schema["foreignKeys"] = copy.deepcopy(resource["foreignKeys"])
+    return schema
+
+
+def format_cell(value, spec: dict) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if spec["type"] == "number" and "decimals" in spec:
+        text = f"{float(value):.{spec['decimals']}f}"
+        return "0" + text[2:] if text.startswith("-0") and float(text) == 0 else text  # no "-0.00"
+    if spec["type"] == "number":
+        return repr(float(value)).removesuffix(".0") if float(value).is_integer() else repr(float(value))
+    if spec["type"] == "integer":
+        return str(int(value))
+    if spec["type"] == "boolean":
+        return "true" if value else "false"
+    return str(value)
+
+
+def conform(frame: pd.DataFrame, fields: dict, name: str) -> pd.DataFrame:
+    """Columns in schema order, numbers rounded to their published decimals."""
+    missing = [f for f in fields if f not in frame.columns]
+    extra = [c for c in frame.columns if c not in fields]
+    if missing or extra:
+        raise ValueError(f"resource {name}: columns {list(frame.columns)} do not match its schema "
+                         f"(missing {missing}, extra {extra})")
+    out = frame[list(fields)].copy()
+    for column, spec in fields.items():
+        if spec["type"] == "number" and "decimals" in spec:
+            out[column] = out[column].astype(float).round(spec["decimals"]) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return out
+
+
+def csv_text(frame: pd.DataFrame, fields: dict) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(list(fields))
+    for row in frame.itertuples(index=False):
+        writer.writerow([format_cell(v, fields[c]) for c, v in zip(fields, row)])
+    return buffer.getvalue()
+
+
+def parquet_table(frame: pd.DataFrame, fields: dict) -> pa.Table:
+    arrays = []
+    for column, spec in fields.items():
+        values = [None if (not isinstance(v, str) and pd.isna(v)) else v for v in frame[column].tolist()]
+        arrays.append(pa.array(values, type=ARROW_TYPES[spec["type"]]))
+    return pa.Table.from_arrays(arrays, names=list(fields))
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_zip(folder: Path, files: list[Path], target: Path) -> None:
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(files):
+            info = zipfile.ZipInfo(f"cidi-data/{file.relative_to(folder).as_posix()}", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, file.read_bytes())
+
+
+def package_tables(indices, robust, sources) -> dict[str, pd.DataFrame]:
+    """The published tables, keyed by resource name, in publication order."""
+    return {
+        "provinces": sources.provinces,
+        "dimensions": sources.dimensions,
+        "scores": indices.scores,
+        "scores-long": indices.scores_long,
+        "region-summary": indices.region_summary,
+        "dimension-statistics": indices.dimension_statistics,
+        "correlations": indices.correlations,
+        "rounding-pairs": indices.rounding_pairs,
+        "national-indicators": sources.national_indicators,
+        "province-mentions": sources.province_mentions,
+        "rank-uncertainty": robust.rank_uncertainty,
+        "pairwise-dominance": robust.pairwise_dominance,
+        "rank-without-dimension": robust.rank_without_dimension,
+        "alternative-rankings": robust.alternative_rankings,
+        "effective-weights": robust.effective_weights,
+    }
+
+
+def write_package(target: Path, tables: dict[str, pd.DataFrame], sources, indices, robust,
+                  meta: dict | None = None) -> dict:
+    """Write the package into ``target`` (created empty) and return the descriptor."""
+    meta = meta or read_metadata()
+    target.mkdir(parents=True, exist_ok=False)
+    resources = []
+    for name, frame in tables.items():
+        spec = meta["resources"][name]
+        fields = expand_fields(spec["fields"], sources.dimensions)
+        data = conform(frame, fields, name)
+        schema = table_schema(spec, fields)
+        csv_path = target / f"{name}.csv"
+        csv_path.write_text(csv_text(data, fields), encoding="utf-8", newline="")
+        pq.write_table(parquet_table(data, fields), target / f"{name}.parquet", compression="zstd",
+                       store_schema=False, write_statistics=True)
+        common = {"title": spec["title"], "description": " ".join(spec["description"].split()),
+                  "type": "table", "schema": schema, "licenses": meta["licenses"]}
+        resources.append({"name": name, "path": csv_path.name, "format": "csv", "mediatype": "text/csv",
+                          "encoding": "utf-8", "bytes": csv_path.stat().st_size,
+                          "hash": f"sha256:{sha256(csv_path)}", **common,
+                          "dialect": {"$schema": "https://datapackage.org/profiles/2.0/tabledialect.json",
+                                      "delimiter": ",", "lineTerminator": "\n", "header": True}})
+        parquet_schema = copy.deepcopy(schema)
+        for key in parquet_schema.get("foreignKeys", []):
+            key["reference"]["resource"] += "-parquet"
+        resources.append({"name": f"{name}-parquet", "path": f"{name}.parquet", "format": "parquet",
+                          "mediatype": "application/vnd.apache.parquet", **common, "schema": parquet_schema,
+                          "title": f"{spec['title']} (Parquet)"})
+    provenance_dir = target / "provenance"
+    provenance_dir.mkdir()
+    for source in paths.SOURCE_FILES:
+        sidecar = paths.provenance_of(paths.DATASETS / source)
+        shutil.copyfile(sidecar, provenance_dir / sidecar.name)
+    descriptor = {
+        "$schema": PROFILE,
+        "name": meta["name"], "title": meta["title"], "version": meta["version"], "created": meta["created"],
+        "description": " ".join(meta["description"].split()), "keywords": meta["keywords"],
+        "licenses": meta["licenses"], "sources": meta["sources"], "contributors": meta["contributors"],
+        "resources": resources,
+        "cidi:verification": indices.verification,
+        "cidi:robustness": {
+            "replications": robust.settings.replications, "weight_spread": robust.settings.spread,
+            "seed": robust.settings.seed, "geometric_share": robust.settings.geometric_share,
+            "rank_rule": "1 = best; ties take the lowest (best) rank",
+            "mean_abs_rank_shift": robust.mean_abs_rank_shift,
+        },
+        "cidi:national_score": {"value": 41.8, "source": "Report, Part II, paragraph 2",
+                                "note": "China's score; the report does not explain how the provincial scores relate to it."},
+    }
+    (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                                             encoding="utf-8")
+
+    rows = {name: len(frame) for name, frame in tables.items()}
+    (target / "README.md").write_text(data_card(descriptor, rows, meta["citation"]), encoding="utf-8")
+    files = sorted(p for p in target.rglob("*") if p.is_file())
+    write_zip(target, files, target / ZIP_NAME)
+    files.append(target / ZIP_NAME)
+    lines = [f"{sha256(p)}  {p.relative_to(target).as_posix()}" for p in sorted(files)]
+    (target / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return descriptor
+
+
+def validate_package(folder: Path) -> None:
+    """Validate with frictionless (schemas, constraints, keys, CSV hashes) and our own SHA256SUMS."""
+    from frictionless import Package, system
+
+    with system.use_context(trusted=True):
+        report = Package(str(folder / "datapackage.json")).validate()
+    if not report.valid:
+        errors = [f"{e.type}: {e.message}" for task in report.tasks for e in task.errors][:10]
+        errors += [f"{e.type}: {e.message}" for e in report.errors][:10]
+        raise ValueError("the data package is not valid:\n  " + "\n  ".join(errors))
+    for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        digest, name = line.split("  ", 1)
+        if sha256(folder / name) != digest:
+            raise ValueError(f"SHA256SUMS: {name} does not match its checksum")
