@@ -142,7 +142,7 @@ CASES = [
      f"datasets/scores.csv: columns are out of order: {[SCORE_COLUMNS[1], SCORE_COLUMNS[0], *SCORE_COLUMNS[2:]]}; "
      f"expected {SCORE_COLUMNS}"),
     ("short-row", lambda d: edit_rows(d, "scores.csv", lambda rows: rows[5].pop()),
-     "datasets/scores.csv, row 5: row has 9 cells; the header has 10"),
+     "datasets/scores.csv, row 5 [line 6]: row has 9 cells; the header has 10"),
     # --- cells ---
     ("non-numeric-score", lambda d: set_cell(d, "scores.csv", ("province", "Guangdong"), "infrastructure", "n/a"),
      "datasets/scores.csv, row 1 (Guangdong) [line 2], column 'infrastructure', value 'n/a': "
@@ -243,7 +243,7 @@ CASES = [
      "datasets/scores.csv: provenance sidecar scores.provenance.yml is missing; every source needs one"),
     ("invalid-yaml", lambda d: replace_text(d, "scores.provenance.yml", "\ntitle: ", "\n  title: "),
      "datasets/scores.provenance.yml: not valid YAML (mapping values are not allowed here in \"<unicode string>\", "
-     "line 2, column 8: title: Internet Development Index scores of 31 provinces ^)"),
+     "line 2, column 8: title: Internet Development Index sco ... ^)"),  # PyYAML elides the long line
     ("sidecar-lacks-field",
      lambda d: replace_text(d, "dimensions.provenance.yml", "\nknown_issues:\n", "\nissues:\n"),
      "datasets/dimensions.provenance.yml, column 'known_issues': provenance sidecar lacks the field 'known_issues'"),
@@ -357,15 +357,6 @@ def test_a_failed_build_exits_1_and_leaves_the_previous_site_unchanged(datasets,
     assert f"build stopped; {previous_site} was left unchanged" in result.stderr
     assert tree_digest(previous_site) == before
     assert sorted(p.name for p in previous_site.parent.iterdir()) == siblings  # no staging folder left behind
-
-
-@pytest.mark.slow
-def test_the_good_data_builds_through_the_cli(tmp_path):
-    site = tmp_path / "site"
-    result = run_cli(paths.DATASETS, site)
-    assert result.returncode == 0, result.stderr
-    assert f"built {site}" in result.stdout
-    assert (site / "data" / "datapackage.json").is_file()
 
 
 def test_a_failure_after_staging_leaves_the_previous_site_unchanged(previous_site, monkeypatch):

@@ -63,13 +63,6 @@ def test_no_spread_and_no_geometric_gives_the_nominal_ranks_in_every_replication
     assert (draws == NOMINAL).all()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the simulation ranks floating-point noise. With spread 0 and geometric_share 0 every "
-    "replication should reproduce nominal_rank, but Shaanxi and Hunan have the same sum of printed "
-    "scores (28.07): arithmetic() with (r, d) weights (weights @ attain.T) gives Hunan "
-    "28.069999999999997 while the (d,) path gives 28.07, so the simulation ranks them 13 and 14 "
-    "while nominal_rank says 13 and 13. Fix: rank on rounded scores, e.g. "
-    "`values = np.round(values, 9)` at the top of robustness.ranks()."))
 def test_no_spread_and_no_geometric_gives_the_nominal_ranks_on_the_real_data(indices, sources):
     provinces = indices.scores.sort_values("rank").reset_index(drop=True)
     attain, weights = attainment_matrix(provinces, sources.dimensions)

@@ -43,7 +43,7 @@ def swap_into_place(staged: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build(datasets: Path, site: Path, settings: Settings, with_site: bool = True) -> None:
+def build(datasets: Path, site: Path, settings: Settings, with_site: bool = True, png: bool = True) -> None:
     with step("load_sources"):
         sources = load_sources(datasets)
     with step("compute_indices"):
@@ -55,16 +55,15 @@ def build(datasets: Path, site: Path, settings: Settings, with_site: bool = True
     try:
         with step("write_package"):
             tables = package_tables(indices, robust, sources)
-            descriptor = write_package(staging / "data", tables, sources, indices, robust)
+            descriptor = write_package(staging / "data", tables, sources, indices, robust, datasets=datasets)
         with step("validate_package"):
             validate_package(staging / "data")
         if with_site:
             from cidi.make_site import make_site  # the site step needs mkdocs and vl-convert
-            make_site(staging, sources, indices, robust, descriptor)
-            (staging / "data").rename(staging / "site" / "data")
-        else:
-            (staging / "site").mkdir()
-            (staging / "data").rename(staging / "site" / "data")
+            make_site(staging, sources, indices, robust, descriptor, png=png)
+        (staging / "site" / "data").mkdir(parents=True, exist_ok=True)
+        for item in (staging / "data").iterdir():  # beside the Data page (site/data/index.html)
+            item.rename(staging / "site" / "data" / item.name)
         swap_into_place(staging / "site", site)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -76,10 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, default=paths.SITE, help="output folder (replaced on success)")
     parser.add_argument("--replications", type=int, default=DEFAULT_REPLICATIONS)
     parser.add_argument("--no-site", action="store_true", help="build the data package only")
+    parser.add_argument("--no-png", action="store_true", help="skip PNG downloads (faster local iterations)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
-        build(args.datasets, args.site, Settings(replications=args.replications), with_site=not args.no_site)
+        build(args.datasets, args.site, Settings(replications=args.replications), with_site=not args.no_site,
+              png=not args.no_png)
     except SourceError as error:
         print(f"error: {error}", file=sys.stderr)
         print(f"build stopped; {args.site} was left unchanged", file=sys.stderr)

@@ -73,7 +73,7 @@ def _read_text(path: Path) -> str:
         raise SourceError(path, "file is missing")
     raw = path.read_bytes()
     if not raw.strip():
-        raise SourceError(path, "file is empty (a header row and data rows are required)")
+        raise SourceError(path, "file is empty" + (" (a header row and data rows are required)" if path.suffix == ".csv" else ""))
     if raw.startswith(b"\xef\xbb\xbf"):
         raise SourceError(path, "file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM")
     try:

@@ -46,6 +46,8 @@ class Chart:
     spec: dict  # Vega-Lite
     page: str  # site path of the page that shows it, e.g. "provinces/beijing/"
     files: dict = field(default_factory=dict)
+    width: int = 0  # of the static SVG, in CSS pixels
+    height: int = 0
 
 
 def fmt(x: float, digits: int = 2) -> str:
@@ -416,6 +418,8 @@ def render_charts(charts: list[Chart], folder: Path, workers: int = 2, png: bool
     with ProcessPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(render_one, jobs, chunksize=4))
     for chart, files in zip(charts, results):
+        size = re.search(rb'<svg[^>]* width="([\d.]+)" height="([\d.]+)"', files["svg"])
+        chart.width, chart.height = round(float(size.group(1))), round(float(size.group(2)))
         for suffix, content in files.items():
             path = folder / f"{chart.id}.{suffix}"
             path.write_bytes(content)

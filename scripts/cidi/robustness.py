@@ -31,14 +31,19 @@ class Settings:
 
 
 def arithmetic(attain: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Index = 100 * sum_d w_d a_d. ``weights`` is (d,) or (r, d); returns (n,) or (r, n)."""
-    return 100 * weights @ attain.T if weights.ndim == 2 else 100 * attain @ weights
+    """Index = 100 * sum_d w_d a_d. ``weights`` is (d,) or (r, d); returns (n,) or (r, n).
+
+    Rounded to 9 decimals: the two matrix products differ in the last bit, and equal sums
+    (Shaanxi and Hunan, 28.07) must tie.
+    """
+    scores = 100 * weights @ attain.T if weights.ndim == 2 else 100 * attain @ weights
+    return np.round(scores, 9)
 
 
 def geometric(attain: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Index = 100 * prod_d a_d ** w_d (weights summing to 1); penalises uneven profiles."""
     logs = np.log(np.clip(attain, 1e-12, None))
-    return 100 * np.exp(weights @ logs.T if weights.ndim == 2 else logs @ weights)
+    return np.round(100 * np.exp(weights @ logs.T if weights.ndim == 2 else logs @ weights), 9)
 
 
 def ranks(values: np.ndarray) -> np.ndarray:

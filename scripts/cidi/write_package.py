@@ -144,7 +144,7 @@ def package_tables(indices, robust, sources) -> dict[str, pd.DataFrame]:
 
 
 def write_package(target: Path, tables: dict[str, pd.DataFrame], sources, indices, robust,
-                  meta: dict | None = None) -> dict:
+                  meta: dict | None = None, datasets: Path = paths.DATASETS) -> dict:
     """Write the package into ``target`` (created empty) and return the descriptor."""
     meta = meta or read_metadata()
     target.mkdir(parents=True, exist_ok=False)
@@ -174,7 +174,7 @@ def write_package(target: Path, tables: dict[str, pd.DataFrame], sources, indice
     provenance_dir = target / "provenance"
     provenance_dir.mkdir()
     for source in paths.SOURCE_FILES:
-        sidecar = paths.provenance_of(paths.DATASETS / source)
+        sidecar = paths.provenance_of(datasets / source)
         shutil.copyfile(sidecar, provenance_dir / sidecar.name)
     descriptor = {
         "$schema": PROFILE,

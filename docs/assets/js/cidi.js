@@ -1,0 +1,139 @@
+/* CIDI: progressive enhancement. Every chart is a static SVG first; Vega (served from this site,
+   never a CDN) is loaded only when a reader points at a chart, and then replaces the picture with
+   the interactive chart (tooltips with exact values). Also: sortable tables. */
+(function () {
+  "use strict";
+
+  var vegaPromise = null;
+
+  function loadVega(src) {
+    if (window.vega) return Promise.resolve(window.vega);
+    if (!vegaPromise) {
+      vegaPromise = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = src;
+        script.async = true;
+        script.onload = function () { resolve(window.vega); };
+        script.onerror = function () { vegaPromise = null; reject(new Error("could not load " + src)); };
+        document.head.appendChild(script);
+      });
+    }
+    return vegaPromise;
+  }
+
+  var tooltipEl = null;
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"]/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c];
+    });
+  }
+
+  function tooltipHandler(handler, event, item, value) {
+    if (!tooltipEl) {
+      tooltipEl = document.createElement("div");
+      tooltipEl.className = "cidi-tooltip";
+      tooltipEl.setAttribute("role", "status");
+      document.body.appendChild(tooltipEl);
+    }
+    if (value == null || value === "") {
+      tooltipEl.hidden = true;
+      return;
+    }
+    var rows = typeof value === "object"
+      ? Object.keys(value).map(function (key) {
+          return "<tr><td>" + escapeHtml(key) + "</td><td><strong>" + escapeHtml(value[key]) + "</strong></td></tr>";
+        }).join("")
+      : "<tr><td>" + escapeHtml(value) + "</td></tr>";
+    tooltipEl.innerHTML = "<table>" + rows + "</table>";
+    tooltipEl.hidden = false;
+    var x = event.clientX + 12, y = event.clientY + 12;
+    var box = tooltipEl.getBoundingClientRect();
+    if (x + box.width > window.innerWidth) x = event.clientX - box.width - 12;
+    if (y + box.height > window.innerHeight) y = event.clientY - box.height - 12;
+    tooltipEl.style.left = x + "px";
+    tooltipEl.style.top = y + "px";
+  }
+
+  function upgrade(figure) {
+    if (figure.dataset.state) return Promise.resolve();
+    figure.dataset.state = "loading";
+    var frame = figure.querySelector(".cidi-chart__frame");
+    return Promise.all([
+      loadVega(figure.dataset.vega),
+      fetch(figure.dataset.spec).then(function (r) {
+        if (!r.ok) throw new Error(figure.dataset.spec + ": HTTP " + r.status);
+        return r.json();
+      })
+    ]).then(function (results) {
+      var vega = results[0], spec = results[1];
+      var holder = document.createElement("div");
+      holder.className = "cidi-chart__vega";
+      var view = new vega.View(vega.parse(spec), {
+        renderer: "svg", container: holder, hover: true, tooltip: tooltipHandler
+      });
+      return view.runAsync().then(function () {
+        var img = frame.querySelector("img");
+        var svg = holder.querySelector("svg");
+        if (svg && img) {
+          svg.setAttribute("role", "img");
+          svg.setAttribute("aria-label", img.getAttribute("alt"));
+        }
+        frame.replaceChildren(holder);
+        figure.dataset.state = "interactive";
+        figure.cidiView = view;
+        return view;
+      });
+    }).catch(function (error) {
+      figure.dataset.state = "static";  // keep the static chart; it shows the same data
+      if (window.console) console.warn("CIDI chart stays static:", error.message);
+    });
+  }
+
+  function enhanceCharts() {
+    document.querySelectorAll(".cidi-chart[data-spec]").forEach(function (figure) {
+      var go = function () { upgrade(figure); };
+      figure.addEventListener("pointerenter", go, { once: true });
+      figure.addEventListener("touchstart", go, { once: true, passive: true });
+    });
+  }
+
+  function cellValue(cell) {
+    var text = cell.textContent.trim();
+    var number = parseFloat(text.replace(/[,\s%]/g, "").replace(/^(over|about)/, ""));
+    return isNaN(number) || !/^[\s\d.,%+−-]*$/.test(text.replace(/^(over|about)\s*/, "")) ? text.toLowerCase() : number;
+  }
+
+  function makeSortable(table) {
+    var headers = table.querySelectorAll("thead th");
+    headers.forEach(function (th, index) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = th.textContent;
+      th.textContent = "";
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        headers.forEach(function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = cellValue(a.cells[index]), y = cellValue(b.cells[index]);
+          var order = typeof x === typeof y ? (x < y ? -1 : x > y ? 1 : 0) : (typeof x === "number" ? -1 : 1);
+          return ascending ? order : -order;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  }
+
+  function init() {
+    enhanceCharts();
+    document.querySelectorAll(".cidi-sortable table").forEach(makeSortable);
+    window.CIDI = { upgrade: upgrade, loadVega: loadVega };
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
