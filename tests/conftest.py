@@ -2,9 +2,17 @@
 
 Each fixture is session-scoped and built once; the package build (about 1.5 s, mostly the
 frictionless validation) runs without the site step, so these tests never depend on the site code.
+
+The site tests read the site ``make build`` wrote (``site_dir``); the browser tests load it from a
+local HTTP server (``server``) in one headless Chromium shared by the session (``chromium``).
 """
 from __future__ import annotations
 
+import functools
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -37,3 +45,55 @@ def package_dir(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("package") / "site"
     build(paths.DATASETS, site, Settings(), with_site=False)
     return site / "data"
+
+
+@pytest.fixture(scope="session")
+def site_dir() -> Path:
+    """The built site, ``build/site`` (``make test`` builds it first)."""
+    if not (paths.SITE / "index.html").is_file():
+        pytest.fail(f"{paths.SITE / 'index.html'} is missing: run `make build` first", pytrace=False)
+    return paths.SITE
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(site_dir):
+    """Serve the built site on 127.0.0.1 (a free port) from a background thread; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Debian Chromium for the whole session, driven by Playwright (never `playwright install`)."""
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).is_file():
+        message = "install Debian's chromium: apt-get install chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

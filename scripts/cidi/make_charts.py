@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import re
+import struct
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -403,8 +405,19 @@ def render_one(job: tuple[str, dict, str, str, str]) -> dict[str, bytes]:
         "svg": svg.encode(),
     }
     if png:
-        out["png"] = vlc.vegalite_to_png(spec, scale=2)
+        out["png"] = png_with_text(vlc.vegalite_to_png(spec, scale=2), {
+            "Title": title, "Description": alt_text, "Source": SOURCE, "Copyright": LICENCE})
     return out
+
+
+def png_with_text(png: bytes, text: dict[str, str]) -> bytes:
+    """Insert one iTXt chunk (UTF-8 text) per key before IEND, so the facts travel with the image."""
+    chunks = b""
+    for key, value in text.items():
+        data = key.encode("latin-1") + b"\0\0\0\0\0" + value.encode("utf-8")
+        chunks += struct.pack(">I", len(data)) + b"iTXt" + data + struct.pack(">I", zlib.crc32(b"iTXt" + data))
+    end = png.rindex(b"IEND") - 4
+    return png[:end] + chunks + png[end:]
 
 
 def escape(text: str) -> str:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from cidi import paths
 from cidi.make_charts import LICENCE, SOURCE, Chart
+from cidi.make_embeds import embed_code
 from cidi.write_package import ZIP_NAME, conform, csv_text, expand_fields, read_metadata
 
 REGIONS = ["East", "Central", "West", "Northeast"]
@@ -53,7 +54,9 @@ def url_of(md_path: str) -> str:
 class Site:
     """Everything a template may use, computed once from the data."""
 
-    def __init__(self, sources, indices, robust, charts: list[Chart], descriptor: dict, data_dir: Path):
+    def __init__(self, sources, indices, robust, charts: list[Chart], descriptor: dict, data_dir: Path,
+                 base_url: str = "http://127.0.0.1:8000/"):
+        self.base_url = base_url
         self.sources, self.indices, self.robust, self.descriptor = sources, indices, robust, descriptor
         self.charts = {c.id: c for c in charts}
         self.chart_list = charts
@@ -170,15 +173,26 @@ def chart_html(context, chart_id: str, caption: bool = True) -> str:
         f'loading="lazy" decoding="async"></div>\n'
         + (f'<figcaption>{html.escape(chart.alt)}</figcaption>\n' if caption else "")
         + f'<details class="cidi-chart__data"><summary>Data behind the chart</summary>{data_table(chart.data)}</details>\n'
-        f'<p class="cidi-chart__links">Download {links}</p>\n</figure>\n'
+        f'<p class="cidi-chart__links">Download {links}</p>\n'
+        + embed_box(chart, site.base_url, root) + '</figure>\n'
     )
+
+
+def embed_box(chart: Chart, base_url: str, root: str) -> str:
+    """The "Embed" button: the copy-paste code (rewritten to the reader's host by cidi.js)."""
+    code = html.escape(embed_code(chart, base_url))
+    return (f'<details class="cidi-embed"><summary>Embed this chart</summary>'
+            f'<p>Paste this code into your page; the chart resizes itself and credits the source. '
+            f'<a href="{root}embed/{chart.id}/">Preview the embed</a></p>'
+            f'<pre class="cidi-embed__code" data-embed-id="{chart.id}"><code>{code}</code></pre>'
+            f'<button type="button" class="md-button cidi-copy">Copy embed code</button></details>\n')
 
 
 def environment(loader_paths: list[Path]) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(p) for p in loader_paths]),
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              autoescape=False, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(chart=chart_html, number=number, signed=signed, rank_of=ordinal_rank, SOURCE=SOURCE,
+    env.globals.update(chart=chart_html, embed_box=embed_box, number=number, signed=signed, rank_of=ordinal_rank, SOURCE=SOURCE,
                        LICENCE=LICENCE, ZIP_NAME=ZIP_NAME, REGIONS=REGIONS, TIED_LOW=TIED_LOW, TIED_HIGH=TIED_HIGH)
     env.filters.update(number=number, signed=signed, pct=lambda v, d=1: f"{float(v):.{d}f} %",
                        e=lambda v: html.escape(str(v)))
@@ -200,6 +214,7 @@ def generated_pages(site: Site) -> dict[str, tuple[str, dict]]:
         "dimensions/index.md": ("dimensions-index.md.j2", {}),
         "regions.md": ("regions.md.j2", {}),
         "national-figures.md": ("national-figures.md.j2", {}),
+        "charts/index.md": ("charts.md.j2", {}),
     }
     for province in site.provinces:
         pages[f"provinces/{province['slug']}.md"] = ("province.md.j2", {"p": province})
@@ -220,6 +235,7 @@ def navigation(site: Site) -> list:
         {"National figures": "national-figures.md"},
         {"Methodology": [{"Methodology": "methodology/index.md"},
                          {"How robust is the ranking?": "methodology/robustness.md"}]},
+        {"Charts": "charts/index.md"},
         {"Data": "data/index.md"},
         {"About": "about.md"},
     ]

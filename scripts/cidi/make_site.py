@@ -14,6 +14,7 @@ from pathlib import Path
 from cidi import paths
 from cidi.fetch_js import installed_files
 from cidi.make_charts import make_charts, render_charts
+from cidi.make_embeds import write_embed_pages
 from cidi.make_pages import Site, make_pages
 
 
@@ -28,13 +29,19 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def site_url() -> str:
+    """The public base URL: CIDI_SITE_URL when set (deployments), else mkdocs.yml's site_url."""
+    import yaml
+
+    return os.environ.get("CIDI_SITE_URL") or yaml.safe_load(paths.MKDOCS_YML.read_text(encoding="utf-8"))["site_url"]
+
+
 def mkdocs_build(docs: Path, site: Path, nav: list) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     overrides = {"docs_dir": str(docs), "site_dir": str(site), "nav": nav, "strict": True}
-    if os.environ.get("CIDI_SITE_URL"):
-        overrides["site_url"] = os.environ["CIDI_SITE_URL"]
+    overrides["site_url"] = site_url()
     collector = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
@@ -58,9 +65,10 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
     with step("render_charts"):
         render_charts(charts, staging / "charts", png=png)
     with step("make_pages"):
-        site = Site(sources, indices, robust, charts, descriptor, staging / "data")
+        site = Site(sources, indices, robust, charts, descriptor, staging / "data", base_url=site_url())
         nav = make_pages(site, docs)
-        shutil.copytree(staging / "charts", docs / "charts")
+        write_embed_pages(charts, staging / "charts", docs)
+        shutil.copytree(staging / "charts", docs / "charts", dirs_exist_ok=True)
         js = docs / "assets" / "js"
         js.mkdir(parents=True, exist_ok=True)
         for name, path in installed_files().items():

@@ -137,3 +137,28 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
+
+/* Embed codes: point them at the host the reader is on, and copy them with one click. */
+(function () {
+  "use strict";
+  function init() {
+    var base = new URL(document.querySelector('script[src$="assets/js/cidi.js"]').getAttribute("src").replace(/assets\/js\/cidi\.js$/, ""), location.href);
+    document.querySelectorAll(".cidi-embed__code").forEach(function (pre) {
+      var code = pre.querySelector("code");
+      code.textContent = code.textContent.replace(/src="[^"]*\/embed\//, 'src="' + base.href + "embed/");
+      var button = pre.parentNode.querySelector(".cidi-copy");
+      if (!button) return;
+      button.addEventListener("click", function () {
+        var done = function () { button.textContent = "Copied"; setTimeout(function () { button.textContent = "Copy embed code"; }, 2000); };
+        if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(code.textContent).then(done);
+        else {
+          var range = document.createRange(); range.selectNodeContents(code);
+          var selection = window.getSelection(); selection.removeAllRanges(); selection.addRange(range);
+          document.execCommand("copy"); done();
+        }
+      });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,55 @@
+/* CIDI embed pages: tell the parent page our height (responsive iframes), and replace the static
+   SVG with the interactive Vega chart when the reader points at it. No request leaves the site. */
+(function () {
+  "use strict";
+  var id = location.pathname.replace(/\/index\.html$/, "/").split("/").filter(Boolean).pop();
+
+  function postHeight() {
+    if (window.parent === window) return;
+    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    window.parent.postMessage({ type: "cidi-embed-height", id: id, height: height }, "*");
+  }
+  window.addEventListener("load", postHeight);
+  window.addEventListener("resize", postHeight);
+  if (window.ResizeObserver) new ResizeObserver(postHeight).observe(document.body);
+
+  var figure = document.getElementById("chart");
+  var tip;
+  function tooltip(handler, event, item, value) {
+    if (!tip) { tip = document.createElement("div"); tip.className = "tip"; document.body.appendChild(tip); }
+    if (value == null || value === "") { tip.hidden = true; return; }
+    tip.textContent = "";
+    Object.keys(typeof value === "object" ? value : { "": value }).forEach(function (key) {
+      var line = document.createElement("div");
+      line.textContent = (key ? key + ": " : "") + (typeof value === "object" ? value[key] : value);
+      tip.appendChild(line);
+    });
+    tip.hidden = false;
+    tip.style.left = Math.min(event.clientX + 12, window.innerWidth - tip.offsetWidth - 4) + "px";
+    tip.style.top = (event.clientY + 12) + "px";
+  }
+  function upgrade() {
+    if (figure.dataset.state) return;
+    figure.dataset.state = "loading";
+    var script = document.createElement("script");
+    script.src = figure.dataset.vega;
+    script.onload = function () {
+      fetch(figure.dataset.spec).then(function (r) { return r.json(); }).then(function (spec) {
+        var holder = document.createElement("div");
+        holder.className = "vega";
+        var view = new vega.View(vega.parse(spec), { renderer: "svg", container: holder, hover: true, tooltip: tooltip });
+        return view.runAsync().then(function () {
+          var svg = figure.querySelector(":scope > svg");
+          if (svg) svg.replaceWith(holder);
+          figure.dataset.state = "interactive";
+          postHeight();
+        });
+      }).catch(function () { figure.dataset.state = "static"; });
+    };
+    document.head.appendChild(script);
+  }
+  if (figure && figure.dataset.spec) {
+    figure.addEventListener("pointerenter", upgrade, { once: true });
+    figure.addEventListener("touchstart", upgrade, { once: true, passive: true });
+  }
+})();
