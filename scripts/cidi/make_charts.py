@@ -369,9 +369,65 @@ def robustness_charts(sources, indices, robust) -> list[Chart]:
     return charts
 
 
+CUSTOM_STAMP = "Custom weights — not the official index"
+MOVES = ["Higher", "Same", "Lower"]
+
+
+def weight_param(dim_id: str) -> str:
+    return f"w_{dim_id}"
+
+
+def custom_score_expr(dims: list[str]) -> str:
+    """Vega expression of the explorer's index: 100 x sum_d w_d a_d / sum_d w_d (weights in any units).
+
+    At the official weights (summing to 100) this is exactly the sum of the six printed scores.
+    """
+    total = " + ".join(weight_param(d) for d in dims)
+    parts = " + ".join(f"{weight_param(d)} * datum.a_{d}" for d in dims)
+    return f"({total}) > 0 ? 100 * ({parts}) / ({total}) : 0"
+
+
+def explorer_chart(sources, indices) -> Chart:
+    """Build your own index: six sliders (Vega-Lite parameters) re-weight the attainments live."""
+    names, weights = label_tables(sources)
+    dims = list(sources.dimensions["id"])
+    wide = indices.scores
+    data = wide[["adcode", "province", "region", "rank"]].copy()
+    for d in dims:
+        data[f"a_{d}"] = (wide[d] / weights[d]).round(6)
+    params = [alt.param(name=weight_param(d), value=int(weights[d]),
+                        bind=alt.binding_range(min=0, max=50, step=1, name=f"{names[d]} ")) for d in dims]
+    is_custom = " || ".join(f"{weight_param(d)} != {int(weights[d])}" for d in dims)
+    score = custom_score_expr(dims)
+    tooltip = [alt.Tooltip("province:N", title="Province"), alt.Tooltip("custom:Q", title="Custom score", format=".2f"),
+               alt.Tooltip("custom_rank:Q", title="Custom rank"), alt.Tooltip("rank:Q", title="Official rank")]
+    bars = alt.Chart(alt.InlineData(values=data.to_dict("records"))).transform_calculate(
+        custom=score).transform_window(custom_rank="rank()", sort=[alt.SortField("custom", order="descending")]
+    ).transform_calculate(shift="datum.rank - datum.custom_rank").transform_calculate(
+        move=f"datum.shift > 0 ? '{MOVES[0]}' : datum.shift < 0 ? '{MOVES[2]}' : '{MOVES[1]}'").mark_bar().encode(
+        y=alt.Y("province:N", sort=alt.EncodingSortField("custom", order="descending"), title=None),
+        x=alt.X("custom:Q", title="Index score with your weights (0-100)", scale=alt.Scale(domain=[0, 80])),
+        color=alt.Color("move:N", title="Rank compared with the official index",
+                        scale=alt.Scale(domain=MOVES, range=[OKABE_ITO[0], MUTED, OKABE_ITO[5]])),
+        tooltip=tooltip + [alt.Tooltip("shift:Q", title="Places gained")],
+    ).properties(width=WIDTH - 160, height=31 * 16)
+    stamp = alt.Chart(alt.InlineData(values=[{"text": CUSTOM_STAMP}])).mark_text(
+        align="left", baseline="top", fontSize=14, fontWeight="bold", color="#b45309", x=0, y=-22).encode(
+        text="text:N", opacity=alt.condition(is_custom, alt.value(1), alt.value(0)))
+    leader = wide.iloc[0]
+    alt_text = (f"Build-your-own index: at the official weights {leader['province']} leads with "
+                f"{fmt(leader['recomputed_total'])} points (the sum of its six printed scores); move the six sliders to "
+                f"re-weight the dimensions and the ranking updates.")
+    chart = (bars + stamp).add_params(*params)
+    return finish(chart, id="explorer", group="methodology", title="Build your own index",
+                  subtitle="Move the sliders to change the weights; bars show the index with your weights",
+                  alt_text=alt_text, data=data, page="explore/")
+
+
 def make_charts(sources, indices, robust) -> list[Chart]:
     charts = (national_charts(sources, indices) + dimension_charts(sources, indices)
-              + province_charts(sources, indices) + robustness_charts(sources, indices, robust))
+              + province_charts(sources, indices) + robustness_charts(sources, indices, robust)
+              + [explorer_chart(sources, indices)])
     ids = [c.id for c in charts]
     assert len(ids) == len(set(ids)), "chart ids must be unique"
     return charts

@@ -215,6 +215,7 @@ def generated_pages(site: Site) -> dict[str, tuple[str, dict]]:
         "regions.md": ("regions.md.j2", {}),
         "national-figures.md": ("national-figures.md.j2", {}),
         "charts/index.md": ("charts.md.j2", {}),
+        "explore.md": ("explore.md.j2", {}),
     }
     for province in site.provinces:
         pages[f"provinces/{province['slug']}.md"] = ("province.md.j2", {"p": province})
@@ -235,6 +236,7 @@ def navigation(site: Site) -> list:
         {"National figures": "national-figures.md"},
         {"Methodology": [{"Methodology": "methodology/index.md"},
                          {"How robust is the ranking?": "methodology/robustness.md"}]},
+        {"Build your own index": "explore.md"},
         {"Charts": "charts/index.md"},
         {"Data": "data/index.md"},
         {"About": "about.md"},

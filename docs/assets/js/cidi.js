@@ -162,3 +162,68 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
+
+/* Build your own index: weights live in the URL (?w=18,16,16,25,13,12), a stamp marks custom views. */
+(function () {
+  "use strict";
+  function init() {
+    var root = document.getElementById("cidi-explorer");
+    if (!root || !window.CIDI) return;
+    var official = root.dataset.official.split(",").map(function (pair) {
+      var parts = pair.split(":");
+      return { id: parts[0], signal: "w_" + parts[0], weight: Number(parts[1]) };
+    });
+    var figure = root.querySelector(".cidi-chart");
+    var stamp = root.querySelector(".cidi-explorer__stamp");
+    var status = root.querySelector(".cidi-explorer__status");
+    var share = root.querySelector('[data-action="share"]');
+
+    function fromUrl() {
+      var w = new URLSearchParams(location.search).get("w");
+      if (!w) return null;
+      var values = w.split(",").map(Number);
+      if (values.length !== official.length || values.some(function (v) { return !(v >= 0 && v <= 50); })) return null;
+      return values;
+    }
+
+    window.CIDI.upgrade(figure).then(function (view) {
+      if (!view) return;
+      var update = function () {
+        var values = official.map(function (d) { return view.signal(d.signal); });
+        var custom = values.some(function (v, i) { return v !== official[i].weight; });
+        stamp.hidden = !custom;
+        var url = new URL(location.href);
+        if (custom) url.searchParams.set("w", values.join(","));
+        else url.searchParams.delete("w");
+        history.replaceState(null, "", url);
+        share.href = url.href;
+        var rows = view.data("data_0") || [];
+        var sorted = rows.slice().sort(function (a, b) { return b.custom - a.custom; });
+        if (sorted.length) {
+          status.textContent = (custom ? "With your weights, " : "At the official weights, ") + sorted[0].province +
+            " leads with " + sorted[0].custom.toFixed(2) + " points; " + sorted[sorted.length - 1].province + " is last.";
+        }
+      };
+      var values = fromUrl();
+      if (values) official.forEach(function (d, i) { view.signal(d.signal, values[i]); });
+      official.forEach(function (d) { view.addSignalListener(d.signal, function () { view.runAfter(update); }); });
+      view.runAsync().then(update);
+      root.querySelector('[data-action="reset"]').addEventListener("click", function () {
+        official.forEach(function (d) { view.signal(d.signal, d.weight); });
+        view.runAsync().then(update);
+      });
+      ["png", "svg"].forEach(function (type) {
+        root.querySelector('[data-action="' + type + '"]').addEventListener("click", function () {
+          view.toImageURL(type, type === "png" ? 2 : 1).then(function (href) {
+            var link = document.createElement("a");
+            link.href = href;
+            link.download = (stamp.hidden ? "cidi-index" : "cidi-custom-weights") + "." + type;
+            document.body.appendChild(link); link.click(); link.remove();
+          });
+        });
+      });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
