@@ -100,8 +100,9 @@ def figure(name: str, value: float | int, unit: str, budget: float | int | None 
 
 
 def _number(value: float | int, unit: str) -> str:
-    return f"{value:.3f}" if unit == "s" else str(int(value)) if unit in ("B", "files", "charts", "pages") \
-        else f"{value:g}"
+    if unit == "s":
+        return f"{value:.3f}"
+    return str(int(value)) if unit in ("B", "files", "charts", "pages") else f"{value:.2f}"
 
 
 def note(name: str, text: str) -> str:
@@ -643,8 +644,8 @@ def site_estimate(steps: dict[str, float], site: Path, sizes: tuple[int, ...]) -
     per_page = steps.get("mkdocs_build", 0.0) / len(pages)
     lines = [figure("estimate.site.seconds_per_chart", per_chart, "s"),
              figure("estimate.site.seconds_per_page", per_page, "s"),
-             figure("estimate.site.charts_per_region", per_region_charts, "charts"),
-             figure("estimate.site.pages_per_region", per_region_pages, "pages")]
+             figure("estimate.site.charts_per_region", per_region_charts, "charts/region"),
+             figure("estimate.site.pages_per_region", per_region_pages, "pages/region")]
     for regions in sizes:
         charts_at = len(charts) + per_region_charts * (regions - n)
         pages_at = len(pages) + per_region_pages * (regions - n)

@@ -407,7 +407,7 @@ def explorer_chart(sources, indices) -> Chart:
         move=f"datum.shift > 0 ? '{MOVES[0]}' : datum.shift < 0 ? '{MOVES[2]}' : '{MOVES[1]}'").mark_bar().encode(
         y=alt.Y("province:N", sort=alt.EncodingSortField("custom", order="descending"), title=None),
         x=alt.X("custom:Q", title="Index score with your weights (0-100)", scale=alt.Scale(domain=[0, 80])),
-        color=alt.Color("move:N", title="Rank compared with the official index",
+        color=alt.Color("move:N", title="Rank vs official",
                         scale=alt.Scale(domain=MOVES, range=[OKABE_ITO[0], MUTED, OKABE_ITO[5]])),
         tooltip=tooltip + [alt.Tooltip("shift:Q", title="Places gained")],
     ).properties(width=WIDTH - 160, height=31 * 16)
@@ -418,10 +418,23 @@ def explorer_chart(sources, indices) -> Chart:
     alt_text = (f"Build-your-own index: at the official weights {leader['province']} leads with "
                 f"{fmt(leader['recomputed_total'])} points (the sum of its six printed scores); move the six sliders to "
                 f"re-weight the dimensions and the ranking updates.")
-    chart = (bars + stamp).add_params(*params)
+    lookup = data[["adcode", "province"] + [f"a_{d}" for d in dims]]
+    shape = alt.Chart(topo_data()).transform_lookup(
+        lookup="properties.adcode",
+        from_=alt.LookupData(alt.InlineData(values=lookup.to_dict("records")), key="adcode",
+                             fields=list(lookup.columns)),
+    ).transform_filter("isValid(datum.province)").transform_calculate(custom=score).project(**PROJECTION)
+    underlay = alt.Chart(topo_data()).mark_geoshape(stroke="white", strokeWidth=0.6, color=NOT_ASSESSED).project(
+        **PROJECTION)
+    choro = shape.mark_geoshape(stroke="white", strokeWidth=0.6).encode(
+        color=alt.Color("custom:Q", title="Index with your weights", scale=alt.Scale(scheme="viridis", reverse=True,
+                                                                                   domain=[15, 50], clamp=True),
+                        legend=alt.Legend(gradientLength=200, format=".0f")),
+        tooltip=[alt.Tooltip("province:N", title="Province"), alt.Tooltip("custom:Q", title="Custom score", format=".2f")])
+    chart = alt.vconcat(bars + stamp, (underlay + choro).properties(width=WIDTH - 160, height=380)).add_params(*params)
     return finish(chart, id="explorer", group="methodology", title="Build your own index",
-                  subtitle="Move the sliders to change the weights; bars show the index with your weights",
-                  alt_text=alt_text, data=data, page="explore/")
+                  subtitle="Move the sliders to change the weights; bars and map show the index with your weights",
+                  alt_text=alt_text, data=data, page="explore/", topojson=sources.topojson)
 
 
 def make_charts(sources, indices, robust) -> list[Chart]:

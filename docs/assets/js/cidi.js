@@ -186,6 +186,15 @@
       return values;
     }
 
+    function ranked(view) {  // the dataset of the bars: the one whose rows carry custom_rank
+      for (var i = 0; i < 10; i++) {
+        var rows;
+        try { rows = view.data("data_" + i); } catch (e) { continue; }
+        if (rows && rows.length && "custom_rank" in rows[0]) return rows;
+      }
+      return [];
+    }
+
     window.CIDI.upgrade(figure).then(function (view) {
       if (!view) return;
       var update = function () {
@@ -197,7 +206,7 @@
         else url.searchParams.delete("w");
         history.replaceState(null, "", url);
         share.href = url.href;
-        var rows = view.data("data_0") || [];
+        var rows = ranked(view);
         var sorted = rows.slice().sort(function (a, b) { return b.custom - a.custom; });
         if (sorted.length) {
           status.textContent = (custom ? "With your weights, " : "At the official weights, ") + sorted[0].province +
