@@ -50,6 +50,8 @@ class Chart:
     files: dict = field(default_factory=dict)
     width: int = 0  # of the static SVG, in CSS pixels
     height: int = 0
+    embed_width: int = 0  # of the embed variant's SVG
+    embed_height: int = 0
 
 
 def fmt(x: float, digits: int = 2) -> str:
@@ -457,26 +459,68 @@ def slim_svg(svg: str) -> str:
     return DECIMALS.sub(r"\1", svg)
 
 
+EMBED_SCALE = 0.66
+
+
+def bare_spec(spec: dict, scale: float = EMBED_SCALE) -> dict:
+    """The chart for embed pages: no title, subtitle or source line (the embed page prints them as
+    text, legible on a phone) and narrower, so its labels stay readable at 320 px."""
+    def walk(node):
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: walk(v) for k, v in node.items() if k not in ("config",)}
+        if "config" in node:
+            out["config"] = node["config"]
+        if isinstance(node.get("width"), (int, float)):
+            out["width"] = round(node["width"] * scale)
+            if "projection" in node and isinstance(node.get("height"), (int, float)):
+                out["height"] = round(node["height"] * scale)
+        return out
+
+    bare = walk(spec)
+    bare["config"] = {**bare.get("config", {}), "legend": {**bare.get("config", {}).get("legend", {}), "columns": 3}}
+    bare.pop("title", None)
+    for view in bare.get("vconcat", [])[:1]:
+        view.pop("title", None)
+    return bare
+
+
+def label_svg(svg: str, title: str, alt_text: str) -> str:
+    """Slim the SVG and give it a name, a description and the source and licence in its metadata."""
+    meta = (f"<title>{escape(title)}</title><desc>{escape(alt_text)}</desc>"
+            f"<metadata>{escape(SOURCE)} · {escape(LICENCE)}</metadata>")
+    svg = slim_svg(svg).replace("viewBox", f'role="img" aria-label="{escape(title)}" viewBox', 1)
+    return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + meta, svg, count=1)
+
+
 def render_one(job: tuple[str, dict, str, str, str]) -> dict[str, bytes]:
-    """Compile and render one chart (runs in a worker process)."""
+    """Compile and render one chart and its embed variant (runs in a worker process)."""
     import vl_convert as vlc
 
     chart_id, spec, title, alt_text, png = job
-    vega = vlc.vegalite_to_vega(spec)
-    svg = slim_svg(vlc.vegalite_to_svg(spec))
-    meta = (f"<title>{escape(title)}</title><desc>{escape(alt_text)}</desc>"
-            f"<metadata>{escape(SOURCE)} · {escape(LICENCE)}</metadata>")
-    svg = svg.replace('viewBox', 'role="img" aria-label="' + escape(title) + '" viewBox', 1)
-    svg = re.sub(r"(<svg[^>]*>)", r"\1" + meta.replace("\\", "\\\\"), svg, count=1)
+    bare = bare_spec(spec)
     out = {
-        "vl.json": (json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n").encode(),
-        "vg.json": (json.dumps(vega, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n").encode(),
-        "svg": svg.encode(),
+        "vl.json": dumps(spec),
+        "vg.json": dumps(vlc.vegalite_to_vega(spec)),
+        "svg": label_svg(vlc.vegalite_to_svg(spec), title, alt_text).encode(),
+        "embed.vg.json": dumps(vlc.vegalite_to_vega(bare)),
+        "embed.svg": label_svg(vlc.vegalite_to_svg(bare), title, alt_text).encode(),
     }
     if png:
         out["png"] = png_with_text(vlc.vegalite_to_png(spec, scale=2), {
             "Title": title, "Description": alt_text, "Source": SOURCE, "Copyright": LICENCE})
     return out
+
+
+def svg_size(svg: bytes) -> tuple[int, int]:
+    size = re.search(rb'<svg[^>]* width="([\d.]+)" height="([\d.]+)"', svg)
+    return round(float(size.group(1))), round(float(size.group(2)))
+
+
+def dumps(spec: dict) -> bytes:
+    return (json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 def png_with_text(png: bytes, text: dict[str, str]) -> bytes:
@@ -500,8 +544,8 @@ def render_charts(charts: list[Chart], folder: Path, workers: int = 2, png: bool
     with ProcessPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(render_one, jobs, chunksize=4))
     for chart, files in zip(charts, results):
-        size = re.search(rb'<svg[^>]* width="([\d.]+)" height="([\d.]+)"', files["svg"])
-        chart.width, chart.height = round(float(size.group(1))), round(float(size.group(2)))
+        chart.width, chart.height = svg_size(files["svg"])
+        chart.embed_width, chart.embed_height = svg_size(files["embed.svg"])
         for suffix, content in files.items():
             path = folder / f"{chart.id}.{suffix}"
             path.write_bytes(content)

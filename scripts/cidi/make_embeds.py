@@ -17,7 +17,6 @@ import jinja2
 from cidi import paths
 from cidi.make_charts import SITE_NAME, SOURCE, Chart
 
-EMBED_WIDTH = 796  # the embed page's content width at its widest
 RESIZE_SCRIPT = ('<script>window.addEventListener("message",function(e){var d=e.data;'
                  'if(!d||d.type!=="cidi-embed-height")return;'
                  'document.querySelectorAll("iframe[data-cidi-embed]").forEach(function(f){'
@@ -29,8 +28,8 @@ def embed_url(chart: Chart, base_url: str) -> str:
 
 
 def embed_height(chart: Chart) -> int:
-    """A fixed height that fits the chart at full width: used where scripts are stripped."""
-    return 110 + round(chart.height * min(1.0, EMBED_WIDTH / chart.width)) if chart.width else 600
+    """A fixed height that fits the chart and its texts: used where scripts are stripped."""
+    return 150 + chart.embed_height
 
 
 def embed_code(chart: Chart, base_url: str) -> str:
@@ -50,8 +49,9 @@ def write_embed_pages(charts: list[Chart], charts_dir: Path, docs: Path) -> None
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     template = env.get_template("embed.html.j2")
     for chart in charts:
-        svg = inline_svg((charts_dir / f"{chart.id}.svg").read_text(encoding="utf-8"))
+        svg = inline_svg((charts_dir / f"{chart.id}.embed.svg").read_text(encoding="utf-8"))
         target = docs / "embed" / chart.id / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(template.render(c=chart, svg=svg, root="../../", source=SOURCE, site_name=SITE_NAME),
+        target.write_text(template.render(c=chart, svg=svg, width=chart.embed_width, root="../../", source=SOURCE,
+                                          site_name=SITE_NAME),
                           encoding="utf-8")

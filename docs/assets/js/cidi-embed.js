@@ -38,6 +38,12 @@
         var holder = document.createElement("div");
         holder.className = "vega";
         var view = new vega.View(vega.parse(spec), { renderer: "svg", container: holder, hover: true, tooltip: tooltip });
+        // the explorer's weights travel in the URL (?w=18,16,16,25,13,12); its chart stamps custom views
+        var weights = new URLSearchParams(location.search).get("w");
+        var names = (spec.signals || []).map(function (s) { return s.name; }).filter(function (n) { return /^w_/.test(n); });
+        if (weights && names.length) {
+          weights.split(",").map(Number).forEach(function (v, i) { if (names[i] && v >= 0 && v <= 50) view.signal(names[i], v); });
+        }
         return view.runAsync().then(function () {
           var svg = figure.querySelector(":scope > svg");
           if (svg) svg.replaceWith(holder);
@@ -49,6 +55,7 @@
     document.head.appendChild(script);
   }
   if (figure && figure.dataset.spec) {
+    if (new URLSearchParams(location.search).get("w")) upgrade();  // a shared custom view renders at once
     figure.addEventListener("pointerenter", upgrade, { once: true });
     figure.addEventListener("touchstart", upgrade, { once: true, passive: true });
   }
