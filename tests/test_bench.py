@@ -1,0 +1,158 @@
+"""The benchmark's pure helpers: step lines, page weight, synthetic datasets, memory guard.
+
+Fast: nothing here builds the site or runs a benchmark.
+"""
+from __future__ import annotations
+
+import pytest
+
+from cidi import bench, load_sources as load_sources_module
+from cidi.load_sources import SourceError, load_sources
+
+
+def test_parse_steps_reads_step_lines_and_ignores_the_rest():
+    output = (
+        "step load_sources         0.085 s\n"
+        "Building prefix dict from the default dictionary ...\n"
+        "step robustness           1.500 s\n"
+        "step make_charts          3.863 s\n"
+        "step robustness           0.250 s\n"  # printed twice: summed, 1.5 + 0.25 = 1.75
+        "stepping stones 2 s\n"
+        "step total               45.850 s\n"
+        "built /tmp/site\n"
+    )
+    assert bench.parse_steps(output) == {"load_sources": 0.085, "robustness": 1.75, "make_charts": 3.863,
+                                         "total": 45.85}
+    assert list(bench.parse_steps(output)) == ["load_sources", "robustness", "make_charts", "total"]
+    assert bench.parse_steps("") == {}
+
+
+@pytest.mark.parametrize("page, href, expected", [
+    ("provinces/guangdong/index.html", "../../assets/css/cidi.css", "assets/css/cidi.css"),
+    ("provinces/guangdong/index.html", "../../charts/a.svg?v=2#top", "charts/a.svg"),
+    ("provinces/guangdong/index.html", "cidi-guangdong.csv", "provinces/guangdong/cidi-guangdong.csv"),
+    ("provinces/guangdong/index.html", "../", "provinces/index.html"),
+    ("provinces/guangdong/index.html", "/assets/js/vega.min.js", "assets/js/vega.min.js"),
+    ("index.html", "charts/map-total.svg", "charts/map-total.svg"),
+    ("index.html", "./", "index.html"),
+    ("embed/map-total/index.html", "../../assets/js/cidi-embed.js", "assets/js/cidi-embed.js"),
+    ("index.html", "https://cdn.example.org/vega.js", None),
+    ("index.html", "//cdn.example.org/vega.js", None),
+    ("index.html", "data:image/svg+xml;base64,AAAA", None),
+])
+def test_resolve_relative_urls_against_the_page(page, href, expected):
+    assert bench.resolve(page, href) == expected
+
+
+def test_page_weight_counts_first_view_then_charts(tmp_path):
+    site = tmp_path / "site"
+    (site / "sub").mkdir(parents=True)
+    (site / "charts").mkdir()
+    files = {
+        "a.css": b"body{color:red}" * 10,  # 150 B
+        "b.js": b"var x=1;" * 20,  # 160 B
+        "charts/c.svg": b"<svg></svg>",  # 11 B
+        "v.js": b"vega();" * 100,  # 700 B
+        "charts/c.vg.json": b'{"marks":[]}',  # 12 B
+        "icon.png": b"not counted",
+    }
+    for name, data in files.items():
+        (site / name).write_bytes(data)
+    html = (
+        '<html><head><link rel="stylesheet" href="../a.css"><link rel="icon" href="../icon.png">'
+        '<link rel="preload stylesheet" href="../a.css">'  # the same file twice: counted once
+        '<script src="../b.js"></script><script src="https://cdn.example.org/x.js"></script></head><body>'
+        '<figure class="cidi-chart" data-spec="../charts/c.vg.json" data-vega="../v.js">'
+        '<img src="../charts/c.svg" alt=""></figure><img src="../missing.png"></body></html>'
+    ).encode()
+    (site / "sub" / "index.html").write_bytes(html)
+
+    weight = bench.page_weight(site, "sub/index.html")
+
+    gz = bench.gzip_size
+    first_view = ["a.css", "b.js", "charts/c.svg"]
+    assert weight.static_raw == len(html) + 150 + 160 + 11
+    assert weight.static_gzip == gz(html) + sum(gz(files[f]) for f in first_view)
+    assert weight.interactive_raw == weight.static_raw + 700 + 12
+    assert weight.interactive_gzip == weight.static_gzip + gz(files["v.js"]) + gz(files["charts/c.vg.json"])
+    assert weight.requests == 4  # the page, a.css, b.js, c.svg
+    assert weight.charts == 1
+    assert weight.missing == ["missing.png"]
+    assert weight.external == ["https://cdn.example.org/x.js"]
+
+
+def test_page_weight_falls_back_to_the_site_vega_when_a_figure_names_none(tmp_path):
+    (tmp_path / "assets" / "js").mkdir(parents=True)
+    (tmp_path / "assets" / "js" / "vega.min.js").write_bytes(b"x" * 1000)
+    (tmp_path / "s.vg.json").write_bytes(b"{}")
+    html = b'<figure class="cidi-chart" data-spec="s.vg.json"></figure>'
+    (tmp_path / "index.html").write_bytes(html)
+    weight = bench.page_weight(tmp_path, "index.html")
+    assert weight.interactive_raw - weight.static_raw == 1000 + 2
+
+
+def test_figure_lines_carry_budget_and_verdict():
+    assert bench.figure("build.wall", 45.8504, "s") == "bench build.wall 45.850 s"
+    assert bench.figure("robustness.x", 0.5, "s", 2.0) == "bench robustness.x 0.500 s budget 2.0 s PASS"
+    assert bench.figure("page.p.gzip", 100_001, "B", 100_000) == "bench page.p.gzip 100001 B budget 100000 B OVER"
+    assert bench.note("n", "two\n words") == "note n two words"
+
+
+def test_letters_and_iso_codes():
+    assert bench.letters(0, 3) == "aaa"
+    assert bench.letters(27, 3) == "abb"  # 27 = 1 x 26 + 1
+    with pytest.raises(ValueError):
+        bench.letters(26**2, 2)
+    taken = {"CN-AA", "CN-BJ"}
+    assert bench.two_letter_capacity(taken) == 26 * 26 - 2
+    codes = bench.iso_codes(700, taken)
+    assert len(set(codes)) == 700 and not set(codes) & taken
+    assert codes[:2] == ["CN-AB", "CN-AC"]
+    assert codes[673:675] == ["CN-ZZ", "CN-AAA"]  # 676 - 2 = 674 two-letter codes (0..673), then three letters
+    assert all(bench.re.fullmatch(bench.ISO_RELAXED, c) for c in codes)
+
+
+def test_synthetic_datasets_are_accepted_by_load_sources(tmp_path):
+    relaxed = bench.synthetic_datasets(tmp_path / "datasets", 50)
+    assert relaxed is False
+    sources = load_sources(tmp_path / "datasets")
+    assert len(sources.scores) == 50
+    assert sorted(sources.scores["rank"]) == list(range(1, 51))
+    assert sources.provinces["assessed"].sum() == 50
+    synthetic = sources.provinces[sources.provinces["adcode"].str.startswith("9")]
+    assert len(synthetic) == 19  # 50 - the 31 real provinces
+    codes = [g["properties"]["adcode"] for g in sources.topojson["objects"]["provinces"]["geometries"]]
+    assert set(synthetic["adcode"]) <= set(codes)
+    real = load_sources()
+    assert set(real.scores["adcode"]) <= set(sources.scores["adcode"])
+    assert 'maximum: 50}' in (tmp_path / "datasets" / "package.yml").read_text(encoding="utf-8")
+
+
+def test_synthetic_datasets_need_at_least_the_real_provinces(tmp_path):
+    with pytest.raises(ValueError, match="31 assessed"):
+        bench.synthetic_datasets(tmp_path / "datasets", 30)
+
+
+def test_beyond_two_letter_codes_only_the_relaxed_process_loads(tmp_path, monkeypatch):
+    # 34 real divisions use 34 of the 676 two-letter codes: 31 + 642 = 673 regions fit, 700 do not
+    assert bench.synthetic_datasets(tmp_path / "datasets", 700) is True
+    with pytest.raises(SourceError, match="iso_3166_2"):
+        load_sources(tmp_path / "datasets")
+    from cidi import write_package
+
+    monkeypatch.setattr(load_sources_module, "_cell", load_sources_module._cell)  # restored after the test
+    monkeypatch.setattr(write_package, "read_metadata", write_package.read_metadata)
+    bench.scaled_process(tmp_path / "datasets", relaxed=True)
+    assert len(load_sources(tmp_path / "datasets").scores) == 700
+    fields = {name: spec["fields"] for name, spec in write_package.read_metadata()["resources"].items()}
+    assert fields["provinces"]["iso_3166_2"]["constraints"]["pattern"] == bench.ISO_RELAXED
+    assert fields["scores-long"]["rank"]["constraints"]["maximum"] == 700
+
+
+def test_robustness_memory_guard():
+    # 31 provinces: 5,000 x 31 x 31 = 4.8 MB per block, far below 4 GB: the default stands
+    assert bench.replications_within(31, bench.MEMORY_BUDGET, 10_000) == 10_000
+    # 3,000 regions: each replication compares 3,000 x 3,000 = 9 MB; 300 fit in 4 GB, 400 do not
+    assert bench.replications_within(3000, bench.MEMORY_BUDGET, 10_000) == 300
+    assert bench.robustness_peak_bytes(3000, 300) <= bench.MEMORY_BUDGET < bench.robustness_peak_bytes(3000, 400)
+    assert bench.robustness_peak_bytes(3000, 10_000) > 40 * 10**9

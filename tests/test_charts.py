@@ -1,0 +1,185 @@
+"""Charts a journalist can embed, download and cite: every chart has its embed page, PNG, SVG,
+specs and CSV; the CSV rows are the data package's; the images carry source and licence."""
+from __future__ import annotations
+
+import html
+import json
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import jsonschema
+import pandas as pd
+import pytest
+from altair.vegalite.v6.schema import load_schema
+
+from cidi.make_charts import LICENCE, SOURCE, bare_spec, custom_score_expr, png_with_text
+
+SUFFIXES = ("svg", "png", "vl.json", "vg.json", "csv", "embed.svg", "embed.vg.json")
+
+
+def catalogue(site_dir: Path) -> list[str]:
+    page = (site_dir / "charts" / "index.html").read_text(encoding="utf-8")
+    return re.findall(r'class="cidi-catalogue-item" id="([^"]+)"', page)
+
+
+def png_text(path: Path) -> dict[str, str]:
+    data, i, out = path.read_bytes(), 8, {}
+    while i < len(data):
+        (n,) = struct.unpack(">I", data[i:i + 4])
+        kind, body = data[i + 4:i + 8], data[i + 8:i + 8 + n]
+        if kind == b"iTXt":  # keyword \0 flag method language \0 translated-keyword \0 text
+            key, rest = body.split(b"\0", 1)
+            _language, rest = rest[2:].split(b"\0", 1)
+            _translated, text = rest.split(b"\0", 1)
+            out[key.decode("latin-1")] = text.decode("utf-8")
+        i += 12 + n
+    return out
+
+
+@pytest.fixture(scope="module")
+def chart_ids(site_dir):
+    ids = catalogue(site_dir)
+    assert len(ids) > 80, "the catalogue should list every chart"
+    return ids
+
+
+@pytest.fixture(scope="module")
+def package(site_dir):
+    data = site_dir / "data"
+    return {name: pd.read_csv(data / f"{name}.csv", dtype={"adcode": str})
+            for name in ("scores", "scores-long", "rank-uncertainty")}
+
+
+def test_catalogue_lists_every_chart_file_and_every_page_chart(site_dir, chart_ids):
+    on_disk = {p.name[: -len(".vl.json")] for p in (site_dir / "charts").glob("*.vl.json")}
+    assert set(chart_ids) == on_disk
+    shown = set()
+    for page in site_dir.rglob("index.html"):
+        shown |= set(re.findall(r'figure class="cidi-chart" id="chart-([^"]+)"', page.read_text(encoding="utf-8")))
+    assert shown == set(chart_ids), "every chart in the catalogue is shown on a page, and only those"
+
+
+def test_every_chart_has_embed_page_images_specs_and_csv(site_dir, chart_ids):
+    for chart_id in chart_ids:
+        for suffix in SUFFIXES:
+            path = site_dir / "charts" / f"{chart_id}.{suffix}"
+            assert path.is_file() and path.stat().st_size > 0, path
+        embed = site_dir / "embed" / chart_id / "index.html"
+        assert embed.is_file(), embed
+
+
+def test_specs_are_valid_vega_lite_and_deterministic(site_dir, chart_ids):
+    schema = load_schema()
+    for chart_id in chart_ids[::7]:  # a sample: full validation is slow
+        spec = json.loads((site_dir / "charts" / f"{chart_id}.vl.json").read_text(encoding="utf-8"))
+        jsonschema.validate(spec, schema)
+    for chart_id in chart_ids:
+        text = (site_dir / "charts" / f"{chart_id}.vl.json").read_text(encoding="utf-8")
+        assert not re.search(r'"param_\d+"', text), f"{chart_id}: unnamed Altair parameter (order-dependent)"
+        spec = json.loads(text)
+        assert spec["description"], chart_id
+        assert spec["title"]["text"].startswith("Source: Report on China Internet Development 2017")
+
+
+def test_images_carry_title_source_and_licence(site_dir, chart_ids):
+    for chart_id in chart_ids:
+        svg = (site_dir / "charts" / f"{chart_id}.svg").read_text(encoding="utf-8")
+        assert "<title>" in svg and "<desc>" in svg and f"<metadata>{html.escape(SOURCE)}" in svg, chart_id
+        drawn = html.unescape(" ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg)))
+        assert "Source: Report on China Internet Development 2017" in drawn and "CC BY 4.0" in drawn, chart_id
+        text = png_text(site_dir / "charts" / f"{chart_id}.png")
+        assert text["Source"] == SOURCE and text["Copyright"] == LICENCE and text["Title"], chart_id
+
+
+def test_png_text_chunks_have_valid_crc(tmp_path):
+    import vl_convert as vlc
+
+    png = vlc.vegalite_to_png({"mark": "point", "data": {"values": [{"a": 1}]},
+                               "encoding": {"x": {"field": "a", "type": "quantitative"}}})
+    path = tmp_path / "x.png"
+    path.write_bytes(png_with_text(png, {"Title": "广东 leads"}))
+    data, i = path.read_bytes(), 8
+    while i < len(data):
+        (n,) = struct.unpack(">I", data[i:i + 4])
+        kind, body = data[i + 4:i + 8], data[i + 8:i + 8 + n]
+        assert struct.unpack(">I", data[i + 8 + n:i + 12 + n])[0] == zlib.crc32(kind + body)
+        i += 12 + n
+    assert png_text(path)["Title"] == "广东 leads"
+
+
+def test_chart_csvs_equal_the_data_package(site_dir, package):
+    charts = site_dir / "charts"
+    scores, long, unc = package["scores"], package["scores-long"], package["rank-uncertainty"]
+
+    stacked = pd.read_csv(charts / "ranking-stacked.csv")
+    merged = stacked.merge(long, on=["province", "dimension"], suffixes=("", "_pkg"))
+    assert len(merged) == len(long) == len(stacked)
+    assert (merged["score"] == merged["score_pkg"]).all()
+
+    mapped = pd.read_csv(charts / "map-total.csv", dtype={"adcode": str}).set_index("adcode").sort_index()
+    expected = scores.set_index("adcode").sort_index()
+    assert (mapped["total"] == expected["total"]).all() and (mapped["rank"] == expected["rank"]).all()
+
+    for path in charts.glob("dimension-*-ranking.csv"):
+        dim = path.name[len("dimension-"):-len("-ranking.csv")]
+        rows = pd.read_csv(path).merge(long[long["dimension"] == dim], on="province", suffixes=("", "_pkg"))
+        assert len(rows) == 31
+        assert (rows["score"] == rows["score_pkg"]).all() and (rows["rank"] == rows["rank_pkg"]).all()
+
+    for path in charts.glob("province-*-profile.csv"):
+        rows = pd.read_csv(path, dtype={"adcode": str}).merge(long, on=["adcode", "dimension"], suffixes=("", "_pkg"))
+        assert len(rows) == len(long)
+        for column in ("score", "attainment", "rank"):
+            assert (rows[column] == rows[f"{column}_pkg"]).all(), (path.name, column)
+
+    intervals = pd.read_csv(charts / "rank-intervals.csv").merge(unc, on="province", suffixes=("", "_pkg"))
+    assert len(intervals) == 31
+    for column in ("rank_p05", "rank_p95", "median_rank"):
+        assert (intervals[column] == intervals[f"{column}_pkg"]).all()
+
+
+def test_embed_codes_point_at_existing_embed_pages(site_dir):
+    pages = [site_dir / "index.html", site_dir / "provinces" / "beijing" / "index.html", site_dir / "charts" / "index.html"]
+    for page in pages:
+        codes = re.findall(r'class="cidi-embed__code" data-embed-id="([^"]+)"><code>(.*?)</code>',
+                           page.read_text(encoding="utf-8"), re.S)
+        assert codes, page
+        for chart_id, code in codes:
+            code = html.unescape(code)
+            src = re.search(r'<iframe src="([^"]+)" title="([^"]+)"', code)
+            assert src and src.group(1).endswith(f"/embed/{chart_id}/"), code
+            assert (site_dir / "embed" / chart_id / "index.html").is_file()
+            assert "postMessage" not in code and "cidi-embed-height" in code  # the listener, not the sender
+            assert re.search(r'height="\d+"', code), "a fixed height for hosts that strip scripts"
+
+
+def test_embed_page_shows_the_chart_before_scripts_and_credits_the_source(site_dir):
+    page = (site_dir / "embed" / "map-total" / "index.html").read_text(encoding="utf-8")
+    assert "<svg" in page and "<img" not in page, "the static SVG is inline, visible before any script runs"
+    assert "Source: Report on China Internet Development 2017" in page and "CC BY 4.0" in page
+    assert 'href="../../#chart-map-total"' in page, "links back to the chart on its page"
+    assert "prefers-color-scheme: dark" in page
+    assert not re.search(r'(src|href)="https?://(?!creativecommons.org)', page), "loads nothing from other hosts"
+
+
+def test_bare_spec_drops_titles_and_narrows():
+    spec = {"vconcat": [{"title": "T", "width": 600, "mark": "bar"}], "title": "Source", "config": {}}
+    bare = bare_spec(spec, scale=0.5)
+    assert "title" not in bare and "title" not in bare["vconcat"][0]
+    assert bare["vconcat"][0]["width"] == 300
+    assert spec["vconcat"][0]["width"] == 600, "the original spec is untouched"
+
+
+def test_explorer_formula_at_official_weights_gives_the_sum_of_the_printed_scores(sources, indices):
+    # Translate the Vega expression to Python: w_x -> weight, datum.a_x -> attainment, a ? b : c -> b if a else c.
+    dims = list(sources.dimensions["id"])
+    weights = dict(zip(sources.dimensions["id"], sources.dimensions["weight"]))
+    expr = custom_score_expr(dims)
+    condition, rest = expr.split(" ? ", 1)
+    value, otherwise = rest.rsplit(" : ", 1)
+    for row in indices.scores.itertuples(index=False):
+        env = {f"w_{d}": weights[d] for d in dims} | {f"a_{d}": getattr(row, d) / weights[d] for d in dims}
+        python = (f"({value.replace('datum.', '')}) if ({condition}) else ({otherwise})")
+        assert eval(python, {}, env) == pytest.approx(row.recomputed_total, abs=1e-9)  # noqa: S307 - our own expression
