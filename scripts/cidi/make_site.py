@@ -36,10 +36,18 @@ def site_url() -> str:
     return os.environ.get("CIDI_SITE_URL") or yaml.safe_load(paths.MKDOCS_YML.read_text(encoding="utf-8"))["site_url"]
 
 
-def mkdocs_build(docs: Path, site: Path, nav: list) -> None:
+def mkdocs_build(docs: Path, site: Path, nav: list, created: str = "2026-11-29T00:00:00Z") -> None:
+    """``mkdocs build --strict`` of ``docs`` into ``site``; any warning fails the build.
+
+    The sitemap's dates come from SOURCE_DATE_EPOCH, set to the package's ``created`` date, never
+    the clock.
+    """
+    from datetime import datetime
+
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.fromisoformat(created.replace("Z", "+00:00")).timestamp()))
     overrides = {"docs_dir": str(docs), "site_dir": str(site), "nav": nav, "strict": True}
     overrides["site_url"] = site_url()
     collector = _Collect()
@@ -74,4 +82,4 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
         for name, path in installed_files().items():
             shutil.copyfile(path, js / name)
     with step("mkdocs_build"):
-        mkdocs_build(docs, staging / "site", nav)
+        mkdocs_build(docs, staging / "site", nav, descriptor["created"])
