@@ -52,6 +52,7 @@ class Chart:
     height: int = 0
     embed_width: int = 0  # of the embed variant's SVG
     embed_height: int = 0
+    interactive: bool = True  # False: the static SVG is all a reader needs (no Vega on the page for it)
 
 
 def fmt(x: float, digits: int = 2) -> str:
@@ -73,7 +74,7 @@ def finish(chart, *, id, group, title, subtitle, alt_text, data, page, topojson=
         description=alt_text, padding=12, background="white")
     spec = config(framed).to_dict(validate=False)  # validated in the tests (here it would cost seconds)
     if topojson is not None:
-        spec = inline_topojson(spec, topojson)
+        spec = inline_topojson(spec, coarse_topojson(topojson))
     return Chart(id=id, group=group, title=title, subtitle=subtitle, alt=alt_text, data=data.reset_index(drop=True),
                  spec=spec, page=page)
 
@@ -90,6 +91,27 @@ def topo_data() -> alt.InlineData:
     """The boundaries, as a placeholder that :func:`inline_topojson` fills after ``to_dict``
     (letting Altair walk the 80 KB TopoJSON for every map costs seconds)."""
     return alt.InlineData(values=TOPO_PLACEHOLDER, format=alt.DataFormat(type="topojson", feature="provinces"))
+
+
+def coarse_topojson(topojson: dict, factor: int = 10) -> dict:
+    """Re-quantise the TopoJSON arcs ``factor`` times coarser (1e5 -> 1e4 grid, about 0.6 km here,
+    far below a pixel) and drop repeated points: a map spec shrinks by about a third."""
+    arcs = []
+    for arc in topojson["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:  # delta-encoded: absolute position = running sum
+            x, y = x + dx, y + dy
+            point = (round(x / factor), round(y / factor))
+            if not points or point != points[-1]:
+                points.append(point)
+        if len(points) < 2:
+            points.append(points[0])
+        deltas = [list(points[0])] + [[b[0] - a[0], b[1] - a[1]] for a, b in zip(points, points[1:])]
+        arcs.append(deltas)
+    transform = topojson["transform"]
+    return {**topojson, "arcs": arcs,
+            "transform": {"scale": [v * factor for v in transform["scale"]], "translate": transform["translate"]}}
 
 
 def inline_topojson(node, topojson: dict):
@@ -118,9 +140,9 @@ def choropleth(values: pd.DataFrame, field_name: str, title: str, *, width: int,
     if highlight:
         colour = alt.condition(f"datum.properties.adcode == '{highlight}'", alt.value(HIGHLIGHT), alt.value("#e5e7eb"))
         return base.mark_geoshape(stroke="white", strokeWidth=0.6).encode(color=colour, tooltip=tooltip)
-    # grey underlay for every division (Hong Kong, Macao and Taiwan stay grey), scores on top
-    underlay = base.mark_geoshape(stroke="white", strokeWidth=0.6, color=NOT_ASSESSED).encode(
-        tooltip=[alt.Tooltip("name:N", title="Province")])
+    # Hong Kong, Macao and Taiwan in grey beside the scored provinces (filtered out of the colour layer)
+    underlay = base.transform_filter("datum.status != 'assessed'").mark_geoshape(
+        stroke="white", strokeWidth=0.6, color=NOT_ASSESSED).encode(tooltip=[alt.Tooltip("name:N", title="Province")])
     colour = alt.Color(f"{field_name}:Q", title=title, scale=alt.Scale(scheme="viridis", reverse=True),
                        legend=alt.Legend(gradientLength=220, format=".0f"))
     return underlay + base.mark_geoshape(stroke="white", strokeWidth=0.6).encode(color=colour, tooltip=tooltip)
@@ -315,6 +337,7 @@ def province_charts(sources, indices) -> list[Chart]:
                              title=f"Where {province.province} is", subtitle=f"{province.region} region",
                              alt_text=f"Map of China with {province.province} highlighted, in the {province.region} region.",
                              data=values[values["adcode"] == province.adcode], page=page, topojson=sources.topojson))
+        charts[-1].interactive = False  # a locator needs no tooltips; keeps the province page light
     return charts
 
 
@@ -425,10 +448,10 @@ def explorer_chart(sources, indices) -> Chart:
         lookup="properties.adcode",
         from_=alt.LookupData(alt.InlineData(values=lookup.to_dict("records")), key="adcode",
                              fields=list(lookup.columns)),
-    ).transform_filter("isValid(datum.province)").transform_calculate(custom=score).project(**PROJECTION)
-    underlay = alt.Chart(topo_data()).mark_geoshape(stroke="white", strokeWidth=0.6, color=NOT_ASSESSED).project(
-        **PROJECTION)
-    choro = shape.mark_geoshape(stroke="white", strokeWidth=0.6).encode(
+    ).project(**PROJECTION)
+    underlay = shape.transform_filter("!isValid(datum.province)").mark_geoshape(
+        stroke="white", strokeWidth=0.6, color=NOT_ASSESSED)
+    choro = shape.transform_filter("isValid(datum.province)").transform_calculate(custom=score).mark_geoshape(stroke="white", strokeWidth=0.6).encode(
         color=alt.Color("custom:Q", title="Index with your weights", scale=alt.Scale(scheme="viridis", reverse=True,
                                                                                    domain=[15, 50], clamp=True),
                         legend=alt.Legend(gradientLength=200, format=".0f")),

@@ -166,8 +166,9 @@ def chart_html(context, chart_id: str, caption: bool = True) -> str:
         f'<a href="{href}.csv" download>CSV</a>', f'<a href="{href}.vl.json" download>Vega-Lite</a>',
     ])
     return (
-        f'<figure class="cidi-chart" id="chart-{chart_id}" data-chart="{chart_id}" '
-        f'data-spec="{href}.vg.json" data-vega="{root}assets/js/vega.min.js">\n'
+        f'<figure class="cidi-chart" id="chart-{chart_id}" data-chart="{chart_id}"'
+        + (f' data-spec="{href}.vg.json" data-vega="{root}assets/js/vega.min.js"' if chart.interactive else "")
+        + '>\n'
         f'<div class="cidi-chart__frame" style="aspect-ratio: {chart.width} / {chart.height}">'
         f'<img src="{href}.svg" alt="{html.escape(chart.title)}" width="{chart.width}" height="{chart.height}" '
         f'loading="lazy" decoding="async"></div>\n'

@@ -146,7 +146,7 @@ def package_tables(indices, robust, sources) -> dict[str, pd.DataFrame]:
 def write_package(target: Path, tables: dict[str, pd.DataFrame], sources, indices, robust,
                   meta: dict | None = None, datasets: Path = paths.DATASETS) -> dict:
     """Write the package into ``target`` (created empty) and return the descriptor."""
-    meta = meta or read_metadata()
+    meta = meta or read_metadata(datasets / "package.yml")
     target.mkdir(parents=True, exist_ok=False)
     resources = []
     for name, frame in tables.items():
