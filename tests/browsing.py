@@ -8,6 +8,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
+import pytest
+
 # One page of each type (path under the site root).
 PAGE_TYPES = {
     "home": "",
@@ -21,6 +23,18 @@ PAGE_TYPES = {
     "about": "about/",
     "404": "404.html",
 }
+# Pages being added by another change (the chart catalogue, the index explorer, chart embeds): tested when
+# the built site has them, skipped otherwise.
+NEW_PAGE_TYPES = {
+    "charts": "charts/",
+    "explore": "explore/",
+    "embed": "embed/map-total/",
+}
+
+
+def skip_unless_built(site_dir, path: str) -> None:
+    if not (site_dir / path / "index.html").is_file():
+        pytest.skip(f"the built site has no {path} yet")
 
 
 class Watch:

@@ -274,8 +274,6 @@ def test_guangdong_page_shows_the_published_numbers(site_dir):
     assert rows["Internet application"] == "16.27"
 
 
-@pytest.mark.xfail(strict=True, reason="province.md.j2: the leader's key fact shows gap_to_leader (0.00) "
-                   "under the label 'Points ahead of <second>: 0.49'")
 def test_leader_key_fact_shows_its_lead(site_dir, scores):
     leader, second = scores.sort_values("rank").iloc[0], scores.sort_values("rank").iloc[1]
     text = " ".join(" ".join(parse(site_dir / "provinces" / leader["slug"] / "index.html").text).split())
@@ -338,6 +336,42 @@ def test_every_page_has_title_description_and_open_graph(site_dir, html_files):
             if not any(c.strip() for c in page.meta("property", prop)):
                 problems.append(f"{name}: no {prop}")
     assert problems == [], "\n".join(problems)
+
+
+def icon_problems(site_dir: Path, pages: list[Path]) -> list[str]:
+    """Pages without a <link rel=icon> to an existing file (browsers then ask for /favicon.ico: a 404)."""
+    problems = []
+    for path in pages:
+        icons = [a.get("href", "") for t, a in parse(path).elements
+                 if t == "link" and "icon" in a.get("rel", "").split()]
+        targets = [resolve(site_dir, path, href) for href in icons]
+        if not icons or not all(t is not None and t[0].is_file() for t in targets):
+            problems.append(f"{rel(site_dir, path)}: icon links {icons}")
+    return problems
+
+
+def test_every_page_declares_an_icon(site_dir, html_files):
+    pages = [p for p in html_files if not rel(site_dir, p).startswith("embed/")]
+    assert icon_problems(site_dir, pages) == []
+
+
+def test_embed_pages_declare_an_icon(site_dir, html_files):
+    pages = [p for p in html_files if rel(site_dir, p).startswith("embed/")]
+    if not pages:
+        pytest.skip("the built site has no embed pages yet")
+    assert icon_problems(site_dir, pages) == []
+
+
+def test_every_share_image_exists(site_dir, html_files):
+    """og:image is absolute (site_url + path); the picture behind it is in the site."""
+    images = {}
+    for path in html_files:
+        for url in parse(path).meta("property", "og:image"):
+            images[rel(site_dir, path)] = url
+    assert {"index.html", "provinces/guangdong/index.html", "regions/index.html"} <= set(images)
+    missing = [f"{page}: {url}" for page, url in images.items()
+               if not urlsplit(url).scheme or not (site_dir / unquote(urlsplit(url).path).lstrip("/")).is_file()]
+    assert missing == []
 
 
 def test_page_descriptions_are_specific(site_dir, scores):
@@ -452,7 +486,7 @@ def test_no_resource_is_loaded_from_another_host(site_dir, html_files):
 # --- charts -----------------------------------------------------------------------------------------------
 
 def test_every_chart_figure_is_complete(site_dir, html_files):
-    problems, figures = [], 0
+    problems, figures, static = [], 0, 0
     for path in html_files:
         name = rel(site_dir, path)
         for fig in parse(path).figures:
@@ -471,6 +505,9 @@ def test_every_chart_figure_is_complete(site_dir, html_files):
                 problems.append(f"{label}: no figcaption")
             if not (fig["has_details"] and fig["data_tables"]):
                 problems.append(f"{label}: no <details class=cidi-chart__data> with a <table>")
+            if "data-spec" not in fig["attrs"] and "data-vega" not in fig["attrs"]:
+                static += 1  # a chart that stays a picture (no interactive version)
+                continue
             spec = resolve(site_dir, path, fig["attrs"].get("data-spec", ""))
             if spec is None or not spec[0].name.endswith(".vg.json") or not spec[0].is_file():
                 problems.append(f"{label}: data-spec {fig['attrs'].get('data-spec')!r} does not exist")
@@ -483,7 +520,10 @@ def test_every_chart_figure_is_complete(site_dir, html_files):
             if vega is None or not vega[0].is_file():
                 problems.append(f"{label}: data-vega {fig['attrs'].get('data-vega')!r} does not exist")
     assert figures >= 31 * 2 + 6 * 3, f"only {figures} chart figures"
+    assert static < figures / 2, f"{static} of {figures} charts have no interactive version"
     assert problems == [], "\n".join(problems[:40])
+    # the home page's charts are interactive
+    assert all("data-spec" in f["attrs"] for f in parse(site_dir / "index.html").figures)
 
 
 def test_every_page_with_a_chart_shows_it(site_dir, scores, dimensions):

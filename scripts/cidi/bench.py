@@ -508,8 +508,8 @@ def synthetic_datasets(target: Path, regions: int, source: Path = paths.DATASETS
                [{**scores[i], "rank": str(rank)} for rank, i in enumerate(order, start=1)])
 
     meta = target / "package.yml"
-    if meta.exists():  # the package's rank constraints say "of 31"; the ISO pattern is two letters
-        text = re.sub(rf"maximum: {len(assessed)}\b", f"maximum: {regions}", meta.read_text(encoding="utf-8"))
+    if meta.exists():  # the ISO pattern is two letters: too few codes for thousands of regions
+        text = meta.read_text(encoding="utf-8")
         if extra > two_letter_capacity(taken):
             text = text.replace(f'"{ISO_TWO_LETTER}"', f'"{ISO_RELAXED}"')
         meta.write_text(text, encoding="utf-8")
@@ -545,14 +545,12 @@ def replications_within(regions: int, budget: int, default: int, chunk: int = DE
 
 
 def scaled_process(datasets: Path, relaxed: bool) -> None:
-    """(Scaling subprocesses only.) Make this process accept the synthetic folder: the package
-    schemas come from its ``package.yml`` (rank maxima raised from 31 to N) instead of the real
-    one, and with ``relaxed`` ``iso_3166_2`` is checked against ISO_RELAXED instead of
-    CN-[A-Z]{2} (26 x 26 two-letter codes cannot name 3,000 regions). Nothing changes on disk."""
-    from cidi import load_sources, write_package
+    """(Scaling subprocesses only.) With ``relaxed``, ``iso_3166_2`` is checked against
+    ISO_RELAXED instead of CN-[A-Z]{2} (26 x 26 two-letter codes cannot name 3,000 regions).
+    The package schemas already come from the synthetic folder's ``package.yml``. Nothing changes
+    on disk."""
+    from cidi import load_sources
 
-    read_metadata = write_package.read_metadata
-    write_package.read_metadata = lambda path=datasets / "package.yml": read_metadata(path)
     if relaxed:
         cell = load_sources._cell
 

@@ -450,7 +450,7 @@ def explorer_chart(sources, indices) -> Chart:
                              fields=list(lookup.columns)),
     ).project(**PROJECTION)
     underlay = shape.transform_filter("!isValid(datum.province)").mark_geoshape(
-        stroke="white", strokeWidth=0.6, color=NOT_ASSESSED)
+        stroke="white", strokeWidth=0.6, color=NOT_ASSESSED, aria=False)
     choro = shape.transform_filter("isValid(datum.province)").transform_calculate(custom=score).mark_geoshape(stroke="white", strokeWidth=0.6).encode(
         color=alt.Color("custom:Q", title="Index with your weights", scale=alt.Scale(scheme="viridis", reverse=True,
                                                                                    domain=[15, 50], clamp=True),
