@@ -173,13 +173,13 @@ def test_bare_spec_drops_titles_and_narrows():
 
 
 def test_explorer_formula_at_official_weights_gives_the_sum_of_the_printed_scores(sources, indices):
-    # Translate the Vega expression to Python: w_x -> weight, datum.a_x -> attainment, a ? b : c -> b if a else c.
+    # Translate the Vega expression to Python: w_x -> weight, datum.s_x -> score, a ? b : c -> b if a else c.
     dims = list(sources.dimensions["id"])
     weights = dict(zip(sources.dimensions["id"], sources.dimensions["weight"]))
-    expr = custom_score_expr(dims)
+    expr = custom_score_expr({d: int(weights[d]) for d in dims})
     condition, rest = expr.split(" ? ", 1)
     value, otherwise = rest.rsplit(" : ", 1)
     for row in indices.scores.itertuples(index=False):
-        env = {f"w_{d}": weights[d] for d in dims} | {f"a_{d}": getattr(row, d) / weights[d] for d in dims}
+        env = {f"w_{d}": weights[d] for d in dims} | {f"s_{d}": getattr(row, d) for d in dims}
         python = (f"({value.replace('datum.', '')}) if ({condition}) else ({otherwise})")
         assert eval(python, {}, env) == pytest.approx(row.recomputed_total, abs=1e-9)  # noqa: S307 - our own expression

@@ -402,13 +402,14 @@ def weight_param(dim_id: str) -> str:
     return f"w_{dim_id}"
 
 
-def custom_score_expr(dims: list[str]) -> str:
-    """Vega expression of the explorer's index: 100 x sum_d w_d a_d / sum_d w_d (weights in any units).
+def custom_score_expr(maxima: dict[str, int]) -> str:
+    """Vega expression of the explorer's index: 100 x sum_d w_d a_d / sum_d w_d (weights in any
+    units), with the attainment a_d = score_d / maximum_d computed from the printed score.
 
-    At the official weights (summing to 100) this is exactly the sum of the six printed scores.
+    At the official weights (summing to 100) this is the sum of the six printed scores.
     """
-    total = " + ".join(weight_param(d) for d in dims)
-    parts = " + ".join(f"{weight_param(d)} * datum.a_{d}" for d in dims)
+    total = " + ".join(weight_param(d) for d in maxima)
+    parts = " + ".join(f"{weight_param(d)} * datum.s_{d} / {maxima[d]}" for d in maxima)
     return f"({total}) > 0 ? 100 * ({parts}) / ({total}) : 0"
 
 
@@ -419,11 +420,11 @@ def explorer_chart(sources, indices) -> Chart:
     wide = indices.scores
     data = wide[["adcode", "province", "region", "rank"]].copy()
     for d in dims:
-        data[f"a_{d}"] = (wide[d] / weights[d]).round(6)
+        data[f"s_{d}"] = wide[d]
     params = [alt.param(name=weight_param(d), value=int(weights[d]),
                         bind=alt.binding_range(min=0, max=50, step=1, name=f"{names[d]} ")) for d in dims]
     is_custom = " || ".join(f"{weight_param(d)} != {int(weights[d])}" for d in dims)
-    score = custom_score_expr(dims)
+    score = custom_score_expr({d: int(weights[d]) for d in dims})
     tooltip = [alt.Tooltip("province:N", title="Province"), alt.Tooltip("custom:Q", title="Custom score", format=".2f"),
                alt.Tooltip("custom_rank:Q", title="Custom rank"), alt.Tooltip("rank:Q", title="Official rank")]
     bars = alt.Chart(alt.InlineData(values=data.to_dict("records"))).transform_calculate(
@@ -443,7 +444,7 @@ def explorer_chart(sources, indices) -> Chart:
     alt_text = (f"Build-your-own index: at the official weights {leader['province']} leads with "
                 f"{fmt(leader['recomputed_total'])} points (the sum of its six printed scores); move the six sliders to "
                 f"re-weight the dimensions and the ranking updates.")
-    lookup = data[["adcode", "province"] + [f"a_{d}" for d in dims]]
+    lookup = data[["adcode", "province"] + [f"s_{d}" for d in dims]]
     shape = alt.Chart(topo_data()).transform_lookup(
         lookup="properties.adcode",
         from_=alt.LookupData(alt.InlineData(values=lookup.to_dict("records")), key="adcode",
