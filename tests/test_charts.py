@@ -183,3 +183,21 @@ def test_explorer_formula_at_official_weights_gives_the_sum_of_the_printed_score
         env = {f"w_{d}": weights[d] for d in dims} | {f"s_{d}": getattr(row, d) for d in dims}
         python = (f"({value.replace('datum.', '')}) if ({condition}) else ({otherwise})")
         assert eval(python, {}, env) == pytest.approx(row.recomputed_total, abs=1e-9)  # noqa: S307 - our own expression
+
+
+def test_chinese_province_names_render_in_png():
+    """With CJK fonts installed (fonts-noto-cjk, see .ci/run), Chinese glyphs are drawn, not tofu
+    boxes: two different names then give different images. Without the fonts both are the same."""
+    import vl_convert as vlc
+
+    def png(text: str) -> bytes:
+        return vlc.vegalite_to_png({"data": {"values": [{"t": text}]}, "mark": {"type": "text", "fontSize": 40},
+                                    "encoding": {"text": {"field": "t"}}, "width": 200, "height": 60})
+
+    assert png("北京") != png("广东"), "Chinese glyphs do not render: install fonts-noto-cjk"
+
+
+def test_province_chart_titles_carry_the_chinese_name(site_dir, sources):
+    zh = sources.provinces.set_index("slug")["short_name_zh"]
+    spec = json.loads((site_dir / "charts" / "province-beijing-profile.vl.json").read_text(encoding="utf-8"))
+    assert zh["beijing"] in spec["vconcat"][0]["title"]["text"]

@@ -300,6 +300,7 @@ def province_charts(sources, indices) -> list[Chart]:
     dims = list(sources.dimensions["id"])
     long = indices.scores_long.copy()
     long["dimension_name"] = long["dimension"].map(names)
+    zh_names = dict(zip(sources.provinces["adcode"], sources.provinces["short_name_zh"]))
     charts = []
     for province in indices.scores.itertuples(index=False):
         page = f"provinces/{province.slug}/"
@@ -326,7 +327,7 @@ def province_charts(sources, indices) -> list[Chart]:
                      alt.Tooltip("attainment:Q", title="Attainment %", format=".1f"), alt.Tooltip("rank:Q", title="Rank")])
         charts.append(finish((others + mine).properties(width=WIDTH - 170, height=240),
                              id=f"province-{province.slug}-profile", group="provinces",
-                             title=f"{province.province}: dimension profile",
+                             title=f"{province.province} {zh_names[province.adcode]}: dimension profile",
                              subtitle=f"{province.province} (orange diamond) against the other 30 provinces (grey dots)",
                              alt_text=alt_text, data=data.drop(columns=["dimension_name"]), page=page))
 
@@ -334,7 +335,8 @@ def province_charts(sources, indices) -> list[Chart]:
         charts.append(finish(choropleth(values, "total", "Total score", width=300,
                                         highlight=province.adcode),
                              id=f"province-{province.slug}-locator", group="provinces",
-                             title=f"Where {province.province} is", subtitle=f"{province.region} region",
+                             title=f"Where {province.province} {zh_names[province.adcode]} is",
+                             subtitle=f"{province.region} region",
                              alt_text=f"Map of China with {province.province} highlighted, in the {province.region} region.",
                              data=values[values["adcode"] == province.adcode], page=page, topojson=sources.topojson))
         charts[-1].interactive = False  # a locator needs no tooltips; keeps the province page light
