@@ -155,12 +155,12 @@ def test_first_lines_of_scores_csv_exact_bytes(package_dir):
     # = 0.01; the median of the 31 totals is Hainan's 27.62, so 45.19 - 27.62 = 17.57 and 44.70 - 27.62
     # = 17.08; Beijing is 45.19 - 44.70 = 0.49 behind the leader.
     golden = (
-        b"adcode,iso_3166_2,province,province_zh,slug,region,infrastructure,innovation,digital_economy,"
+        b"adcode,iso_3166_2,province,province_zh,slug,region,region_zh,infrastructure,innovation,digital_economy,"
         b"internet_application,cyber_security,cyberspace_regulation,total,rank,recomputed_total,residual,"
         b"recomputed_rank,gap_to_leader,gap_to_median,strongest_dimension,weakest_dimension\n"
-        + "440000,CN-GD,Guangdong,广东省,guangdong,East,5.75,7.69,7.65,16.27,3.83,3.99,45.19,1,45.18,0.01,1,"
+        + "440000,CN-GD,Guangdong,广东省,guangdong,East,东部,5.75,7.69,7.65,16.27,3.83,3.99,45.19,1,45.18,0.01,1,"
           "0.00,17.57,innovation,cyber_security\n".encode("utf-8")
-        + "110000,CN-BJ,Beijing,北京市,beijing,East,6.66,5.68,5.51,18.93,3.57,4.35,44.70,2,44.70,0.00,2,"
+        + "110000,CN-BJ,Beijing,北京市,beijing,East,东部,6.66,5.68,5.51,18.93,3.57,4.35,44.70,2,44.70,0.00,2,"
           "0.49,17.08,internet_application,cyber_security\n".encode("utf-8")
     )
     data = (package_dir / "scores.csv").read_bytes()

@@ -21,7 +21,7 @@ NOT_ASSESSED_SLUGS = {"hong-kong", "macao", "taiwan"}
 DOWNLOAD_SUFFIXES = (".csv", ".parquet", ".zip", ".json", ".png", ".svg", ".yml")
 # Pages another change is adding (chart embeds, a chart catalogue, the index explorer). They are
 # allowed, not required, so this test holds before and after that change lands.
-OPTIONAL_PAGE = re.compile(r"^(embed/[a-z0-9_-]+/index\.html|explore/index\.html|charts/index\.html)$")
+OPTIONAL_PAGE = re.compile(r"^(?:zh/)?(embed/[a-z0-9_-]+/index\.html|explore/index\.html|charts/index\.html)$")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 LEFTOVER_VALUE = re.compile(r"(?<![\w-])(nan|NaN|None)(?![\w-])")
 LEFTOVER_JINJA = ("{{", "{%", "}}", "%}")
@@ -210,14 +210,15 @@ def expected_pages(sources) -> set[str]:
 
 def test_the_site_has_exactly_the_expected_pages(site_dir, html_files, sources):
     expected = expected_pages(sources)
+    expected |= {f"zh/{page}" for page in expected}  # the Chinese twin of every page (tests/test_i18n.py)
     built = {rel(site_dir, p) for p in html_files}
     assert len([p for p in expected if p.startswith("provinces/") and p != "provinces/index.html"]) == 31
     assert sorted(expected - built) == [], "pages missing"
     unexpected = sorted(p for p in built - expected if not OPTIONAL_PAGE.match(p))
     assert unexpected == [], "pages nobody asked for"
     for page in built - expected:  # an embed page per chart, never for a chart that does not exist
-        if page.startswith("embed/"):
-            assert (site_dir / "charts" / f"{page.split('/')[1]}.vg.json").is_file(), page
+        if page.removeprefix("zh/").startswith("embed/"):
+            assert (site_dir / "charts" / f"{page.removeprefix('zh/').split('/')[1]}.vg.json").is_file(), page
     assert (site_dir / "sitemap.xml").is_file()
     search = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert {d["location"].split("#")[0] for d in search["docs"]} >= {"", "provinces/guangdong/", "data/"}
@@ -324,7 +325,7 @@ def test_every_page_has_title_description_and_open_graph(site_dir, html_files):
     problems = []
     for path in html_files:
         page, name = parse(path), rel(site_dir, path)
-        if page.html_lang != "en":
+        if not (page.html_lang in ("zh", "zh-Hans") if name.startswith("zh/") else page.html_lang == "en"):
             problems.append(f"{name}: html lang={page.html_lang!r}")
         if not (page.title or "").strip():
             problems.append(f"{name}: no <title>")

@@ -1,9 +1,47 @@
-"""The data card (``README.md`` of the data package), written from the package descriptor."""
+"""The data card (``README.md`` of the data package), written from the package descriptor.
+
+English first, then the same card in Simplified Chinese (``## 中文说明``); every number in either
+comes from the descriptor or the row counts, never from the text.
+"""
 from __future__ import annotations
 
+LOAD_SNIPPETS = [
+    "```python",
+    "import pandas as pd",
+    'scores = pd.read_csv("scores.csv", dtype={"adcode": str})',
+    "```",
+    "",
+    "```r",
+    'scores <- read.csv("scores.csv", colClasses = c(adcode = "character"))',
+    "```",
+    "",
+    "```sql",
+    "-- DuckDB",
+    "SELECT province, total, rank FROM 'scores.parquet' ORDER BY rank;",
+    "```",
+    "",
+    "```python",
+    "from frictionless import Package",
+    'package = Package("datapackage.json")',
+    'rows = package.get_resource("scores").read_rows()',
+    "```",
+]
 
-def data_card(descriptor: dict, rows: dict[str, int], citation: str) -> str:
-    """Markdown data card; ``rows`` maps resource name to its number of data rows."""
+
+def chinese_columns(tables: list[dict], separator: str) -> str:
+    """The Chinese columns of the tables, in order of first appearance: `a`, `b`."""
+    names = dict.fromkeys(f["name"] for r in tables for f in r["schema"]["fields"] if f["name"].endswith("_zh"))
+    return separator.join(f"`{name}`" for name in names)
+
+
+def data_card(descriptor: dict, rows: dict[str, int], citation: str, citation_zh: str,
+              province_zh: dict[str, str]) -> str:
+    """Markdown data card; ``rows`` maps resource name to its number of data rows and
+    ``province_zh`` an English province name to its Chinese name."""
+    return "\n".join(english(descriptor, rows, citation) + chinese(descriptor, rows, citation_zh, province_zh))
+
+
+def english(descriptor: dict, rows: dict[str, int], citation: str) -> list[str]:
     verification = descriptor["cidi:verification"]
     robust = descriptor["cidi:robustness"]
     tables = [r for r in descriptor["resources"] if r["format"] == "csv"]
@@ -15,6 +53,8 @@ def data_card(descriptor: dict, rows: dict[str, int], citation: str) -> str:
         "",
         descriptor["description"],
         "",
+        "A Chinese version of this card follows the English one: [中文说明](#中文说明).",
+        "",
         "## Files",
         "",
         "| Resource | Rows | Description |",
@@ -25,32 +65,16 @@ def data_card(descriptor: dict, rows: dict[str, int], citation: str) -> str:
     lines += [
         "",
         "Every table is also published as `.parquet` with identical rows. `datapackage.json` holds a",
-        "Table Schema per table (types, units, constraints, primary and foreign keys). `SHA256SUMS`",
-        "lists a checksum for every file; `cidi-data.zip` holds the whole package.",
+        "Table Schema per table (types, units, constraints, primary and foreign keys) and a Chinese title",
+        "and description (`cidi:title_zh`, `cidi:description_zh`) for the package, every table and every",
+        f"field. Chinese columns stand beside the English ones: {chinese_columns(tables, ', ')}.",
+        "`SHA256SUMS` lists a checksum for every file; `cidi-data.zip` holds the whole package.",
         "`provenance/` has the transcription record of every source (what, where in the report, how",
         "it was transcribed and checked, known issues).",
         "",
         "## Load it",
         "",
-        "```python",
-        "import pandas as pd",
-        'scores = pd.read_csv("scores.csv", dtype={"adcode": str})',
-        "```",
-        "",
-        "```r",
-        'scores <- read.csv("scores.csv", colClasses = c(adcode = "character"))',
-        "```",
-        "",
-        "```sql",
-        "-- DuckDB",
-        "SELECT province, total, rank FROM 'scores.parquet' ORDER BY rank;",
-        "```",
-        "",
-        "```python",
-        "from frictionless import Package",
-        'package = Package("datapackage.json")',
-        'rows = package.get_resource("scores").read_rows()',
-        "```",
+        *LOAD_SNIPPETS,
         "",
         "## Verification",
         "",
@@ -85,5 +109,78 @@ def data_card(descriptor: dict, rows: dict[str, int], citation: str) -> str:
         "- Hong Kong, Macao and Taiwan are not assessed by the report.",
         "",
     ]
-    return "\n".join(lines)
+    return lines
 
+
+def chinese(descriptor: dict, rows: dict[str, int], citation_zh: str, province_zh: dict[str, str]) -> list[str]:
+    """The Chinese section: the English card's content and numbers, in Simplified Chinese."""
+    verification = descriptor["cidi:verification"]
+    robust = descriptor["cidi:robustness"]
+    tables = [r for r in descriptor["resources"] if r["format"] == "csv"]
+    licence = descriptor["licenses"][0]
+    largest = "、".join(province_zh[name] for name in verification["largest_residual_provinces"])
+    lines = [
+        "## 中文说明",
+        "",
+        f"**{descriptor['cidi:title_zh']}**",
+        "",
+        f"版本 {descriptor['version']} · 许可协议：{licence['cidi:title_zh']}（{licence['name']}）· "
+        f"共{len(tables)}张表，每张表均提供 CSV 和 Parquet 两种格式。",
+        "",
+        descriptor["cidi:description_zh"],
+        "",
+        "### 文件",
+        "",
+        "| 资源 | 行数 | 说明 |",
+        "|---|---:|---|",
+    ]
+    for resource in tables:
+        lines.append(f"| `{resource['path']}` | {rows[resource['name']]} | "
+                     f"**{resource['cidi:title_zh']}**：{resource['cidi:description_zh']} |")
+    lines += [
+        "",
+        # one line per paragraph: a line break inside Chinese text renders as a stray space
+        "每张表同时以 `.parquet` 格式发布，行与 CSV 完全相同。`datapackage.json` 为每张表提供表结构"
+        "（Table Schema：类型、单位、约束、主键和外键），并为数据包、每张表和每个字段提供中文标题"
+        f"（`cidi:title_zh`）和中文说明（`cidi:description_zh`）。中文列与英文列并列：{chinese_columns(tables, '、')}。"
+        "维度标识（如 `infrastructure`）是代码，其中文名称见 `dimensions.csv` 的 `name_zh` 列。",
+        "",
+        "`SHA256SUMS` 列出每个文件的校验和；`cidi-data.zip` 包含整个数据包。`provenance/` 目录收录"
+        "每个来源的转录记录（内容、在报告中的位置、转录与核对方法、已知问题）。",
+        "",
+        "### 读取数据",
+        "",
+        *LOAD_SNIPPETS,
+        "",
+        "### 核验",
+        "",
+        f"{verification['provinces']}个省份各自的六个维度得分之和与公布的总分相差不超过"
+        f"{verification['largest_residual']:.2f}分（残差最大的省份：{largest}）；"
+        f"其中{verification['exact_totals']}个总分完全吻合。公布的排名与公布的总分"
+        + ("一致" if verification["ranks_match_published_totals"] else "不一致（请注意）")
+        + "。",
+        "",
+        "### 稳健性设置",
+        "",
+        f"共进行{robust['replications']:,}次蒙特卡洛模拟：每个权重随机扰动 ±{robust['weight_spread']:.0%}，"
+        f"算术加总与几何加总的概率各为 {robust['geometric_share']:.0%}，随机种子为 {robust['seed']}。",
+        "",
+        "### 来源与引用",
+        "",
+        f"来源：{descriptor['sources'][0]['cidi:title_zh']}。得分取自该报告；本数据集的整理、计算指标和"
+        "稳健性分析由本项目完成。",
+        "",
+        "引用格式：",
+        "",
+        f"> {' '.join(citation_zh.split())}",
+        "",
+        "### 注意事项",
+        "",
+        "- 仅涵盖一个年度（2017年）；得分为相对值，不能跨年度比较。",
+        "- 报告未公布原始指标及其标准化方法；各维度得分似乎已经加权（每项最高为其权重分值），"
+        "这是根据数值作出的推断。",
+        f"- 报告给出中国的全国得分为{descriptor['cidi:national_score']['value']}分，但未说明省级得分与之的关系。",
+        "- 报告未评估香港、澳门和台湾。",
+        "",
+    ]
+    return lines

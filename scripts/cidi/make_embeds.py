@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from cidi import paths
-from cidi.make_charts import SITE_NAME, SOURCE, Chart
+from cidi.make_charts import Chart
 
 RESIZE_SCRIPT = ('<script>window.addEventListener("message",function(e){var d=e.data;'
                  'if(!d||d.type!=="cidi-embed-height")return;'
@@ -44,7 +44,7 @@ def inline_svg(svg: str) -> str:
     return re.sub(r"^<\?xml[^>]*>\s*", "", svg)
 
 
-def write_embed_pages(charts: list[Chart], charts_dir: Path, docs: Path) -> None:
+def write_embed_pages(charts: list[Chart], charts_dir: Path, docs: Path, L) -> None:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(paths.TEMPLATES)), autoescape=False,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     template = env.get_template("embed.html.j2")
@@ -52,6 +52,7 @@ def write_embed_pages(charts: list[Chart], charts_dir: Path, docs: Path) -> None
         svg = inline_svg((charts_dir / f"{chart.id}.embed.svg").read_text(encoding="utf-8"))
         target = docs / "embed" / chart.id / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(template.render(c=chart, svg=svg, width=chart.embed_width, root="../../", source=SOURCE,
-                                          site_name=SITE_NAME),
+        target.write_text(template.render(c=chart, svg=svg, width=chart.embed_width, root="../../",
+                                          site_root="../../" + "../" * L.prefix.count("/"), t=L.t,
+                                          html_lang=L.html_lang),
                           encoding="utf-8")

@@ -15,9 +15,10 @@ import jinja2
 import pandas as pd
 
 from cidi import paths
-from cidi.make_charts import LICENCE, SOURCE, Chart
+from cidi.i18n import REGION_ZH, Lang
+from cidi.make_charts import Chart
 from cidi.make_embeds import embed_code
-from cidi.write_package import ZIP_NAME, conform, csv_text, expand_fields, read_metadata
+from cidi.write_package import ZIP_NAME, add_companions, conform, csv_text, expand_fields, read_metadata
 
 REGIONS = ["East", "Central", "West", "Northeast"]
 TIED_LOW, TIED_HIGH = 0.25, 0.75
@@ -55,8 +56,9 @@ class Site:
     """Everything a template may use, computed once from the data."""
 
     def __init__(self, sources, indices, robust, charts: list[Chart], descriptor: dict, data_dir: Path,
-                 base_url: str = "http://127.0.0.1:8000/"):
-        self.base_url = base_url
+                 base_url: str = "http://127.0.0.1:8000/", lang: str = "en"):
+        self.L = Lang(lang, sources)
+        self.base_url = base_url  # of the whole site; this language's pages live under base_url + L.prefix
         self.sources, self.indices, self.robust, self.descriptor = sources, indices, robust, descriptor
         self.charts = {c.id: c for c in charts}
         self.chart_list = charts
@@ -158,7 +160,7 @@ def data_table(frame: pd.DataFrame, max_rows: int = 200) -> str:
 @jinja2.pass_context
 def chart_html(context, chart_id: str, caption: bool = True) -> str:
     site: Site = context["site"]
-    root = context["root"]
+    root, site_root, t = context["root"], context["site_root"], site.L.t
     chart = site.charts[chart_id]
     href = f"{root}charts/{chart_id}"
     links = " · ".join([
@@ -167,34 +169,37 @@ def chart_html(context, chart_id: str, caption: bool = True) -> str:
     ])
     return (
         f'<figure class="cidi-chart" id="chart-{chart_id}" data-chart="{chart_id}"'
-        + (f' data-spec="{href}.vg.json" data-vega="{root}assets/js/vega.min.js"' if chart.interactive else "")
+        + (f' data-spec="{href}.vg.json" data-vega="{site_root}assets/js/vega.min.js"' if chart.interactive else "")
         + '>\n'
         f'<div class="cidi-chart__frame" style="aspect-ratio: {chart.width} / {chart.height}">'
         f'<img src="{href}.svg" alt="{html.escape(chart.title)}" width="{chart.width}" height="{chart.height}" '
         f'loading="lazy" decoding="async"></div>\n'
         + (f'<figcaption>{html.escape(chart.alt)}</figcaption>\n' if caption else "")
-        + f'<details class="cidi-chart__data"><summary>Data behind the chart</summary>{data_table(chart.data)}</details>\n'
-        f'<p class="cidi-chart__links">Download {links}</p>\n'
-        + embed_box(chart, site.base_url, root) + '</figure>\n'
+        + f'<details class="cidi-chart__data"><summary>{t("chart.data_table")}</summary>{data_table(chart.data)}</details>\n'
+        f'<p class="cidi-chart__links">{t("chart.download")} {links}</p>\n'
+        + embed_box(context, chart) + '</figure>\n'
     )
 
 
-def embed_box(chart: Chart, base_url: str, root: str) -> str:
+@jinja2.pass_context
+def embed_box(context, chart: Chart) -> str:
     """The "Embed" button: the copy-paste code (rewritten to the reader's host by cidi.js)."""
-    code = html.escape(embed_code(chart, base_url))
-    return (f'<details class="cidi-embed"><summary>Embed this chart</summary>'
-            f'<p>Paste this code into your page; the chart resizes itself and credits the source. '
-            f'<a href="{root}embed/{chart.id}/">Preview the embed</a></p>'
+    site: Site = context["site"]
+    t = site.L.t
+    code = html.escape(embed_code(chart, site.base_url + site.L.prefix))
+    return (f'<details class="cidi-embed"><summary>{t("embed.summary")}</summary>'
+            f'<p>{t("embed.help")} <a href="{context["root"]}embed/{chart.id}/">{t("embed.preview")}</a></p>'
             f'<pre class="cidi-embed__code" data-embed-id="{chart.id}"><code>{code}</code></pre>'
-            f'<button type="button" class="md-button cidi-copy">Copy embed code</button></details>\n')
+            f'<button type="button" class="md-button cidi-copy" data-copied="{t("embed.copied")}">'
+            f'{t("embed.copy")}</button></details>\n')
 
 
 def environment(loader_paths: list[Path]) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(p) for p in loader_paths]),
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              autoescape=False, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(chart=chart_html, embed_box=embed_box, number=number, signed=signed, rank_of=ordinal_rank, SOURCE=SOURCE,
-                       LICENCE=LICENCE, ZIP_NAME=ZIP_NAME, REGIONS=REGIONS, TIED_LOW=TIED_LOW, TIED_HIGH=TIED_HIGH)
+    env.globals.update(chart=chart_html, embed_box=embed_box, number=number, signed=signed, rank_of=ordinal_rank,
+                       ZIP_NAME=ZIP_NAME, REGIONS=REGIONS, REGION_ZH=REGION_ZH, TIED_LOW=TIED_LOW, TIED_HIGH=TIED_HIGH)
     env.filters.update(number=number, signed=signed, pct=lambda v, d=1: f"{float(v):.{d}f} %",
                        e=lambda v: html.escape(str(v)))
     return env
@@ -205,6 +210,7 @@ def province_csv(site: Site, province: dict) -> str:
     meta = read_metadata()
     fields = expand_fields(meta["resources"]["scores-long"]["fields"], site.sources.dimensions)
     rows = site.long[site.long["adcode"] == province["adcode"]]
+    rows = add_companions(rows, fields, site.sources.provinces, "scores-long")
     return csv_text(conform(rows, fields, "scores-long"), fields)
 
 
@@ -226,31 +232,49 @@ def generated_pages(site: Site) -> dict[str, tuple[str, dict]]:
 
 
 def navigation(site: Site) -> list:
-    by_name = sorted(site.provinces, key=lambda p: p["province"])
+    L = site.L
+    by_name = sorted(site.provinces, key=lambda p: p["adcode"] if L.zh else p["province"])
     return [
-        {"Home": "index.md"},
-        {"Provinces": [{"All provinces": "provinces/index.md"}]
-         + [{p["province"]: f"provinces/{p['slug']}.md"} for p in by_name]},
-        {"Dimensions": [{"All dimensions": "dimensions/index.md"}]
-         + [{d["name_en"]: f"dimensions/{d['id']}.md"} for d in site.dims]},
-        {"Regions": "regions.md"},
-        {"National figures": "national-figures.md"},
-        {"Methodology": [{"Methodology": "methodology/index.md"},
-                         {"How robust is the ranking?": "methodology/robustness.md"}]},
-        {"Build your own index": "explore.md"},
-        {"Charts": "charts/index.md"},
-        {"Data": "data/index.md"},
-        {"About": "about.md"},
+        {L.t("nav.home"): "index.md"},
+        {L.t("provs.title"): [{L.t("prov.pager.all"): "provinces/index.md"}]
+         + [{L.province_full(p["province"]): f"provinces/{p['slug']}.md"} for p in by_name]},
+        {L.t("dims.title"): [{L.t("nav.all_dimensions"): "dimensions/index.md"}]
+         + [{L.dim_full(d["id"]): f"dimensions/{d['id']}.md"} for d in site.dims]},
+        {L.t("regions.title"): "regions.md"},
+        {L.t("nat.title"): "national-figures.md"},
+        {L.t("nav.methodology"): [{L.t("nav.methodology"): "methodology/index.md"},
+                                  {L.t("chart.intervals.title"): "methodology/robustness.md"}]},
+        {L.t("explore.title"): "explore.md"},
+        {L.t("charts.title"): "charts/index.md"},
+        {L.t("nav.data"): "data/index.md"},
+        {L.t("nav.about"): "about.md"},
     ]
 
 
+HAND_WRITTEN = ("index.md", "methodology/index.md", "methodology/robustness.md", "data/index.md", "about.md")
+
+
+def missing_translations(lang: str) -> list[str]:
+    """Hand-written pages that have no version in ``lang`` (they fall back to English with a note)."""
+    if lang == "en":
+        return []
+    return [rel for rel in HAND_WRITTEN if not (paths.DOCS / lang / rel).is_file()]
+
+
 def make_pages(site: Site, staging_docs: Path) -> list:
-    """Copy docs/ into ``staging_docs``, render every page there, return the navigation."""
-    shutil.copytree(paths.DOCS, staging_docs)
+    """Render every page of the site's language into ``staging_docs``; return the navigation.
+
+    English: the hand-written templates are docs/*.md (docs/zh/ excluded). Chinese: docs/zh/*.md;
+    a page without a Chinese version is the English one with a visible note.
+    """
+    lang = site.L.code
+    shutil.copytree(paths.DOCS / "assets", staging_docs / "assets",
+                    ignore=None if lang == "en" else shutil.ignore_patterns("vega*"))
     env = environment([paths.TEMPLATES, paths.DOCS])
-    for md in sorted(paths.DOCS.rglob("*.md")):
-        rel = md.relative_to(paths.DOCS).as_posix()
-        render(env, rel, rel, {}, site, staging_docs)
+    for rel in HAND_WRITTEN:
+        translated = f"{lang}/{rel}" if lang != "en" and (paths.DOCS / lang / rel).is_file() else rel
+        fallback = lang != "en" and translated == rel
+        render(env, translated, rel, {"fallback": fallback}, site, staging_docs)
     for rel, (template, extra) in generated_pages(site).items():
         render(env, template, rel, extra, site, staging_docs)
     for province in site.provinces:
@@ -262,8 +286,21 @@ def make_pages(site: Site, staging_docs: Path) -> list:
 
 def render(env, template: str, rel: str, extra: dict, site: Site, staging_docs: Path) -> None:
     url = url_of(rel)
-    context = {"site": site, "root": root_of(url), "url": url, "f": site.findings, **extra}
+    root = root_of(url)
+    context = {"site": site, "root": root, "site_root": root + "../" * site.L.prefix.count("/"), "url": url,
+               "f": site.findings, "L": site.L, "t": site.L.t, "lang": site.L.code, **extra}
     text = env.get_template(template).render(**context)
+    if extra.get("fallback"):
+        text = add_fallback_note(text, site.L)
     target = staging_docs / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
+
+
+def add_fallback_note(text: str, L: Lang) -> str:
+    """Put a visible "not yet translated" note under the front matter of an English page."""
+    note = f'!!! note "{L.t("fallback.title")}"\n    {L.t("fallback.text")}\n\n'
+    if text.startswith("---\n"):
+        end = text.index("\n---\n", 4) + 5
+        return text[:end] + "\n" + note + text[end:]
+    return note + text

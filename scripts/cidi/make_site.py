@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cidi import paths
 from cidi.fetch_js import installed_files
+from cidi.i18n import LANGS
 from cidi.make_charts import make_charts, render_charts
 from cidi.make_embeds import write_embed_pages
 from cidi.make_pages import Site, make_pages
@@ -36,7 +37,8 @@ def site_url() -> str:
     return os.environ.get("CIDI_SITE_URL") or yaml.safe_load(paths.MKDOCS_YML.read_text(encoding="utf-8"))["site_url"]
 
 
-def mkdocs_build(docs: Path, site: Path, nav: list, created: str = "2026-11-29T00:00:00Z") -> None:
+def mkdocs_build(docs: Path, site: Path, nav: list, created: str = "2026-11-29T00:00:00Z",
+                 config_file: Path = paths.MKDOCS_YML, extra: dict | None = None, url: str | None = None) -> None:
     """``mkdocs build --strict`` of ``docs`` into ``site``; any warning fails the build.
 
     The sitemap's dates come from SOURCE_DATE_EPOCH, set to the package's ``created`` date, never
@@ -49,12 +51,14 @@ def mkdocs_build(docs: Path, site: Path, nav: list, created: str = "2026-11-29T0
 
     os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.fromisoformat(created.replace("Z", "+00:00")).timestamp()))
     overrides = {"docs_dir": str(docs), "site_dir": str(site), "nav": nav, "strict": True}
-    overrides["site_url"] = site_url()
+    overrides["site_url"] = url or site_url()
+    if extra is not None:
+        overrides["extra"] = extra
     collector = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
-        config = load_config(str(paths.MKDOCS_YML), **overrides)
+        config = load_config(str(config_file), **overrides)
         build(config)
     except SystemExit as exc:  # mkdocs aborts a strict build with warnings this way
         raise RuntimeError("mkdocs build --strict failed:\n  " + "\n  ".join(collector.messages)) from exc
@@ -64,22 +68,42 @@ def mkdocs_build(docs: Path, site: Path, nav: list, created: str = "2026-11-29T0
         raise RuntimeError("mkdocs build --strict warned:\n  " + "\n  ".join(collector.messages))
 
 
+def language_switch(lang: str, base: str) -> dict:
+    """``extra`` for the theme: the link to the same page in the other language, and hreflang URLs."""
+    other = "zh" if lang == "en" else "en"
+    return {
+        "alternate": True,  # makes the theme's header include our partials/alternate.html
+        "cidi_twin": {"lang": "zh-Hans" if other == "zh" else "en", "name": "中文" if other == "zh" else "English",
+                      "prefix": "zh/" if lang == "en" else "../"},
+        "cidi_hreflang": {"en": base, "zh-Hans": base + "zh/"},
+        "cidi_self": lang,
+    }
+
+
 def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png: bool = True) -> None:
+    """Both languages: English at the site root, Chinese under zh/. Same templates, same data."""
     from cidi.build import step
 
-    docs = staging / "docs"
-    with step("make_charts"):
-        charts = make_charts(sources, indices, robust)
-    with step("render_charts"):
-        render_charts(charts, staging / "charts", png=png)
-    with step("make_pages"):
-        site = Site(sources, indices, robust, charts, descriptor, staging / "data", base_url=site_url())
-        nav = make_pages(site, docs)
-        write_embed_pages(charts, staging / "charts", docs)
-        shutil.copytree(staging / "charts", docs / "charts", dirs_exist_ok=True)
-        js = docs / "assets" / "js"
-        js.mkdir(parents=True, exist_ok=True)
-        for name, path in installed_files().items():
-            shutil.copyfile(path, js / name)
-    with step("mkdocs_build"):
-        mkdocs_build(docs, staging / "site", nav, descriptor["created"])
+    base = site_url()
+    for lang in LANGS:
+        docs = staging / f"docs-{lang}"
+        with step(f"make_charts.{lang}"):
+            charts = make_charts(sources, indices, robust, lang)
+        with step(f"render_charts.{lang}"):
+            render_charts(charts, staging / f"charts-{lang}", png=png)
+        with step(f"make_pages.{lang}"):
+            site = Site(sources, indices, robust, charts, descriptor, staging / "data", base_url=base, lang=lang)
+            nav = make_pages(site, docs)
+            write_embed_pages(charts, staging / f"charts-{lang}", docs, site.L)
+            shutil.copytree(staging / f"charts-{lang}", docs / "charts", dirs_exist_ok=True)
+            if lang == "en":  # the browser library is served once, from the site root
+                js = docs / "assets" / "js"
+                for name, path in installed_files().items():
+                    shutil.copyfile(path, js / name)
+        with step(f"mkdocs_build.{lang}"):
+            target = staging / ("site" if lang == "en" else f"site-{lang}")
+            mkdocs_build(docs, target, nav, descriptor["created"],
+                         config_file=paths.MKDOCS_YML if lang == "en" else paths.ROOT / f"mkdocs.{lang}.yml",
+                         extra=language_switch(lang, base), url=base + site.L.prefix)
+    for lang in LANGS[1:]:
+        (staging / f"site-{lang}").rename(staging / "site" / lang)

@@ -6,6 +6,11 @@ provenance and ``datasets/package.yml``. Output: a folder (``<staging>/data``) h
 ``README.md``, the provenance sidecars, ``SHA256SUMS`` and ``cidi-data.zip``. Everything is
 deterministic: fixed float formats, sorted keys, a ``created`` date from the metadata, fixed zip
 timestamps.
+
+The package is bilingual: the package, every resource and every field carry a Chinese title and
+description (``title_zh``/``description_zh`` in package.yml, published as ``cidi:title_zh`` and
+``cidi:description_zh``), and every English province or region column has a Chinese companion
+column (``province_zh``, ``region_zh``...), added here at publication time (``add_companions``).
 """
 from __future__ import annotations
 
@@ -30,6 +35,9 @@ ZIP_NAME = "cidi-data.zip"
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
 SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
+ZH_KEYS = {"title_zh": "cidi:title_zh", "description_zh": "cidi:description_zh"}
+UNPUBLISHED = {"decimals", "companion"}  # package.yml keys that steer the writing only
+FIELD_KEYS = {"type", "title", "description", "title_zh", "description_zh", "unit", "constraints"} | UNPUBLISHED
 ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
 
 
@@ -46,15 +54,68 @@ def expand_fields(fields: dict, dimensions: pd.DataFrame) -> dict:
             continue
         for dim in dimensions.itertuples(index=False):
             out[dim.id] = {**spec, "title": f"{dim.name_en} (max {dim.weight})",
+                           "title_zh": f"{dim.name_zh}（满分{dim.weight}）",
                            "constraints": {"required": True, "minimum": 0, "maximum": int(dim.weight)}}
+    return out
+
+
+def check_fields(fields: dict, name: str) -> None:
+    """Refuse unknown field keys: an unquoted comma in a YAML flow mapping splits a description
+    into stray keys (``description: East, Central`` gives ``{"description": "East", "Central": None}``)."""
+    for column, spec in fields.items():
+        unknown = sorted(set(spec) - FIELD_KEYS)
+        if unknown:
+            raise ValueError(f"package.yml: resource {name}, field {column}: unknown keys {unknown} "
+                             "(quote a description that holds a comma)")
+        missing = sorted({"title", "description", "title_zh", "description_zh"} - set(spec))
+        if missing:
+            raise ValueError(f"package.yml: resource {name}, field {column}: missing {missing}")
+
+
+def published(spec: dict) -> dict:
+    """A package.yml entry as published: steering keys dropped, Chinese keys namespaced."""
+    return {ZH_KEYS.get(k, k): v for k, v in spec.items() if k not in UNPUBLISHED}
+
+
+def add_companions(frame: pd.DataFrame, fields: dict, provinces: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Add the Chinese companion columns that ``fields`` declare (``companion:`` in package.yml).
+
+    ``{of: province, key: adcode}`` takes ``provinces.name_zh`` of the row's code; ``{of: region,
+    names: {East: 东部, ...}}`` translates the English value. The computing steps publish English
+    names only, so the companions are added here, before ``conform``. A companion the frame already
+    holds (``scores.province_zh``) is checked instead of added. An English column or a code without a
+    Chinese name stops the build.
+    """
+    out = frame.copy()
+    names_of_code = provinces.set_index("adcode")["name_zh"]
+    for column, spec in fields.items():
+        if "companion" not in spec:
+            continue
+        companion = spec["companion"]
+        if companion["of"] not in frame.columns:
+            raise ValueError(f"resource {name}: {column} accompanies {companion['of']!r}, which the table lacks")
+        if "key" in companion:
+            values = frame[companion["key"]].map(names_of_code)
+            source = frame[companion["key"]]
+        else:
+            values = frame[companion["of"]].map(companion["names"])
+            source = frame[companion["of"]]
+        unknown = sorted(set(source[values.isna()]))
+        if unknown:
+            raise ValueError(f"resource {name}: no Chinese name for {unknown} (column {column})")
+        if column in frame.columns:
+            differ = frame[column].ne(values)
+            if differ.any():
+                raise ValueError(f"resource {name}: {column} differs from its Chinese names in rows "
+                                 f"{list(frame.index[differ][:5])}")
+        out[column] = values
     return out
 
 
 def table_schema(resource: dict, fields: dict) -> dict:
     schema = {
         "$schema": SCHEMA_PROFILE,
-        "fields": [{"name": name, **{k: v for k, v in spec.items() if k != "decimals"}}
-                   for name, spec in fields.items()],
+        "fields": [{"name": name, **published(spec)} for name, spec in fields.items()],
         "missingValues": [""],
         "primaryKey": resource["primaryKey"],
     }
@@ -148,18 +209,21 @@ def write_package(target: Path, tables: dict[str, pd.DataFrame], sources, indice
     """Write the package into ``target`` (created empty) and return the descriptor."""
     meta = meta or read_metadata(datasets / "package.yml")
     target.mkdir(parents=True, exist_ok=False)
+    licenses = [published(licence) for licence in meta["licenses"]]
     resources = []
     for name, frame in tables.items():
         spec = meta["resources"][name]
         fields = expand_fields(spec["fields"], sources.dimensions)
-        data = conform(frame, fields, name)
+        check_fields(fields, name)
+        data = conform(add_companions(frame, fields, sources.provinces, name), fields, name)
         schema = table_schema(spec, fields)
         csv_path = target / f"{name}.csv"
         csv_path.write_text(csv_text(data, fields), encoding="utf-8", newline="")
         pq.write_table(parquet_table(data, fields), target / f"{name}.parquet", compression="zstd",
                        store_schema=False, write_statistics=True)
         common = {"title": spec["title"], "description": " ".join(spec["description"].split()),
-                  "type": "table", "schema": schema, "licenses": meta["licenses"]}
+                  "cidi:title_zh": spec["title_zh"], "cidi:description_zh": spec["description_zh"],
+                  "type": "table", "schema": schema, "licenses": licenses}
         resources.append({"name": name, "path": csv_path.name, "format": "csv", "mediatype": "text/csv",
                           "encoding": "utf-8", "bytes": csv_path.stat().st_size,
                           "hash": f"sha256:{sha256(csv_path)}", **common,
@@ -170,7 +234,7 @@ def write_package(target: Path, tables: dict[str, pd.DataFrame], sources, indice
             key["reference"]["resource"] += "-parquet"
         resources.append({"name": f"{name}-parquet", "path": f"{name}.parquet", "format": "parquet",
                           "mediatype": "application/vnd.apache.parquet", **common, "schema": parquet_schema,
-                          "title": f"{spec['title']} (Parquet)"})
+                          "title": f"{spec['title']} (Parquet)", "cidi:title_zh": f"{spec['title_zh']}（Parquet）"})
     provenance_dir = target / "provenance"
     provenance_dir.mkdir()
     for source in paths.SOURCE_FILES:
@@ -180,7 +244,9 @@ def write_package(target: Path, tables: dict[str, pd.DataFrame], sources, indice
         "$schema": PROFILE,
         "name": meta["name"], "title": meta["title"], "version": meta["version"], "created": meta["created"],
         "description": " ".join(meta["description"].split()), "keywords": meta["keywords"],
-        "licenses": meta["licenses"], "sources": meta["sources"], "contributors": meta["contributors"],
+        "cidi:title_zh": meta["title_zh"], "cidi:description_zh": meta["description_zh"],
+        "licenses": licenses, "sources": [published(s) for s in meta["sources"]],
+        "contributors": [published(c) for c in meta["contributors"]],
         "resources": resources,
         "cidi:verification": indices.verification,
         "cidi:robustness": {
@@ -196,7 +262,9 @@ def write_package(target: Path, tables: dict[str, pd.DataFrame], sources, indice
                                              encoding="utf-8")
 
     rows = {name: len(frame) for name, frame in tables.items()}
-    (target / "README.md").write_text(data_card(descriptor, rows, meta["citation"]), encoding="utf-8")
+    province_zh = dict(zip(tables["scores"]["province"], tables["scores"]["province_zh"]))
+    (target / "README.md").write_text(data_card(descriptor, rows, meta["citation"], meta["citation_zh"], province_zh),
+                                      encoding="utf-8")
     files = sorted(p for p in target.rglob("*") if p.is_file())
     write_zip(target, files, target / ZIP_NAME)
     files.append(target / ZIP_NAME)

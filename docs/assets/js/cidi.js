@@ -149,7 +149,8 @@
       var button = pre.parentNode.querySelector(".cidi-copy");
       if (!button) return;
       button.addEventListener("click", function () {
-        var done = function () { button.textContent = "Copied"; setTimeout(function () { button.textContent = "Copy embed code"; }, 2000); };
+        var label = button.textContent;
+        var done = function () { button.textContent = button.dataset.copied; setTimeout(function () { button.textContent = label; }, 2000); };
         if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(code.textContent).then(done);
         else {
           var range = document.createRange(); range.selectNodeContents(code);
@@ -209,8 +210,9 @@
         var rows = ranked(view);
         var sorted = rows.slice().sort(function (a, b) { return b.custom - a.custom; });
         if (sorted.length) {
-          status.textContent = (custom ? "With your weights, " : "At the official weights, ") + sorted[0].province +
-            " leads with " + sorted[0].custom.toFixed(2) + " points; " + sorted[sorted.length - 1].province + " is last.";
+          var template = custom ? root.dataset.customText : root.dataset.officialText;
+          status.textContent = template.replace("{leader}", sorted[0].province)
+            .replace("{score}", sorted[0].custom.toFixed(2)).replace("{last}", sorted[sorted.length - 1].province);
         }
       };
       var values = fromUrl();
