@@ -23,6 +23,8 @@ PAGE_TYPES = {
     "about": "about/",
     "404": "404.html",
 }
+# The Chinese site: one page of each type too (the same checks hold for /zh/).
+PAGE_TYPES |= {f"zh-{kind}": f"zh/{path}" for kind, path in list(PAGE_TYPES.items())}
 # Pages being added by another change (the chart catalogue, the index explorer, chart embeds): tested when
 # the built site has them, skipped otherwise.
 NEW_PAGE_TYPES = {
@@ -30,6 +32,7 @@ NEW_PAGE_TYPES = {
     "explore": "explore/",
     "embed": "embed/map-total/",
 }
+NEW_PAGE_TYPES |= {f"zh-{kind}": f"zh/{path}" for kind, path in list(NEW_PAGE_TYPES.items())}
 
 
 def skip_unless_built(site_dir, path: str) -> None:

@@ -161,8 +161,12 @@ def test_chinese_search_finds_its_pages(chromium, server, query, expected):
     page = chromium.new_page()
     try:
         page.goto(f"{server}/zh/", wait_until="networkidle")
-        page.fill(".md-search__input", query)
-        page.wait_for_function("() => document.querySelectorAll('.md-search-result__item a').length > 0", timeout=10000)
+        for _ in range(20):  # the search index loads in a worker; a query typed before it is ready finds nothing
+            page.fill(".md-search__input", query)
+            page.keyboard.press("End")  # the theme searches on key events, as a reader's typing (or IME) sends them
+            page.wait_for_timeout(500)
+            if page.locator(".md-search-result__item a").count():
+                break
         hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))")
         paths = [href.split(server + "/", 1)[-1].split("?")[0] for href in hrefs]
         assert any(path.startswith(expected) for path in paths), (query, paths[:5])
