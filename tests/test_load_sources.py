@@ -256,6 +256,15 @@ CASES = [
                                              "note", ""),
      "datasets/national-indicators.csv, row 9 (cdn_peak_reserve_bandwidth) [line 10], column 'note', value '': "
      "a flagged figure needs a note giving the reason"),
+    ("note-without-chinese", lambda d: set_cell(d, "national-indicators.csv", ("id", "cdn_nodes"), "note_zh", ""),
+     "datasets/national-indicators.csv, row 3 (cdn_nodes) [line 4], column 'note_zh', value '': "
+     "a note needs its Chinese translation in note_zh"),
+    ("chinese-note-without-note",
+     lambda d: set_cell(d, "national-indicators.csv", ("id", "backbone_bandwidth"), "note_zh", "骨干网带宽"),
+     "datasets/national-indicators.csv, row 1 (backbone_bandwidth) [line 2], column 'note_zh', value '骨干网带宽': "
+     "note_zh must be empty when note is empty (it translates the note)"),
+    ("source-without-chinese", lambda d: set_cell(d, "national-indicators.csv", ("id", "websites"), "source_zh", ""),
+     "datasets/national-indicators.csv, row 51 (websites) [line 52], column 'source_zh', value '': value is required"),
     ("unknown-flag", lambda d: set_cell(d, "national-indicators.csv", ("id", "websites"), "flag", "suspicious"),
      "datasets/national-indicators.csv, row 51 (websites) [line 52], column 'flag', value 'suspicious': "
      "must be one of ['implausible', 'ambiguous', 'garbled']"),
@@ -271,6 +280,10 @@ CASES = [
      lambda d: set_cell(d, "province-mentions.csv", ("mention_id", "infrastructure-01-gd"), "dimension", "economy"),
      "datasets/province-mentions.csv, row 2 (infrastructure-01-gd) [line 3], column 'dimension', value 'economy': "
      f"must be one of {DIMS}"),
+    ("mention-section-without-chinese",
+     lambda d: set_cell(d, "province-mentions.csv", ("mention_id", "infrastructure-01-gd"), "section_zh", ""),
+     "datasets/province-mentions.csv, row 2 (infrastructure-01-gd) [line 3], column 'section_zh', value '': "
+     "value is required"),
     # --- boundaries ---
     ("topojson-missing-geometry", lambda d: drop_geometry(d, "540000"),
      "datasets/provinces.topo.json, column 'properties.adcode', value '540000': "

@@ -70,7 +70,9 @@ BUDGET_SIMULATE_100K = 2.0  # seconds, simulate_ranks + dominance, 100,000 repli
 BUDGET_ROBUSTNESS_STEP = 3.0  # seconds, the whole step at the default settings
 PAGE_BUDGETS = {  # page type -> (first view, with interactive charts), compressed bytes
     "province": (100 * KB, 300 * KB),
+    "zh.province": (100 * KB, 300 * KB),
     "embed": (60 * KB, 250 * KB),
+    "zh.embed": (60 * KB, 250 * KB),
     "embed.max": (60 * KB, 250 * KB),
 }
 # page type -> site path; explore/ and embed/ are measured when the site has them
@@ -81,6 +83,9 @@ PAGES = {
     "methodology": "methodology/index.html",
     "data": "data/index.html",
     "explore": "explore/index.html",
+    "zh.home": "zh/index.html",
+    "zh.province": "zh/provinces/guangdong/index.html",
+    "zh.embed": "zh/embed/map-total/index.html",
 }
 EMBED_PREFERRED = "map-total"  # the headline map: the chart most likely to be embedded, and a heavy one
 

@@ -267,15 +267,22 @@ def read_national_indicators(path: Path, dimensions: pd.DataFrame) -> pd.DataFra
         Column("description"), Column("description_zh"), Column("value", "number"),
         Column("qualifier", required=False, choices=("at_least", "approximately")), Column("unit"),
         Column("unit_zh"), Column("reference_date", pattern=r"\d{4}(-\d{2}){0,2}"),
-        Column("footnote", required=False, pattern=r"[1-9]\d*"), Column("source"), Column("line", "integer"),
-        Column("quote"), Column("flag", required=False, choices=("implausible", "ambiguous", "garbled")),
-        Column("note", required=False),
+        Column("footnote", required=False, pattern=r"[1-9]\d*"), Column("source"), Column("source_zh"),
+        Column("line", "integer"), Column("quote"),
+        Column("flag", required=False, choices=("implausible", "ambiguous", "garbled")),
+        Column("note", required=False), Column("note_zh", required=False),
     ]
     frame = read_table(path, columns, key_column="id")
     for row, record in enumerate(frame.itertuples(index=False), start=1):
         if not pd.isna(record.flag) and pd.isna(record.note):
             raise SourceError(path, "a flagged figure needs a note giving the reason", row=row, column="note",
                               value="", key=record.id)
+        if pd.isna(record.note) != pd.isna(record.note_zh):
+            if pd.isna(record.note_zh):
+                raise SourceError(path, "a note needs its Chinese translation in note_zh", row=row,
+                                  column="note_zh", value="", key=record.id)
+            raise SourceError(path, "note_zh must be empty when note is empty (it translates the note)", row=row,
+                              column="note_zh", value=record.note_zh, key=record.id)
     return frame
 
 
@@ -283,7 +290,7 @@ def read_province_mentions(path: Path, dimensions: pd.DataFrame, provinces: pd.D
     columns = [
         Column("mention_id", pattern=r"[a-z_]+-\d{2}-[a-z]{2}", unique=True), Column("adcode", pattern=r"\d{6}"),
         Column("dimension", choices=tuple(dimensions["id"])), Column("summary"), Column("summary_zh"),
-        Column("section"), Column("line", "integer"),
+        Column("section"), Column("section_zh"), Column("line", "integer"),
     ]
     frame = read_table(path, columns, key_column="mention_id")
     assessed = set(provinces.loc[provinces["assessed"], "adcode"])
