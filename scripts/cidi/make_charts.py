@@ -58,6 +58,7 @@ class Chart:
     embed_height: int = 0
     interactive: bool = True  # False: the static SVG is all a reader needs (no Vega on the page for it)
     lang: str = "en"
+    table: pd.DataFrame | None = None  # the rows the page's data table lists, when not all of ``data``
 
 
 def fmt(x: float, digits: int = 2) -> str:
@@ -71,7 +72,7 @@ def config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
         fontSize=16, subtitleFontSize=12, anchor="start", subtitleColor="#4b5563")
 
 
-def finish(chart, *, L, id, group, title, subtitle, alt_text, data, page, topojson=None) -> Chart:
+def finish(chart, *, L, id, group, title, subtitle, alt_text, data, page, topojson=None, grid: int = 10) -> Chart:
     """Title, subtitle, source line and description, the same for every chart."""
     framed = alt.vconcat(chart.properties(title=alt.Title(title, subtitle=subtitle)), spacing=0).properties(
         title=alt.Title(f"{L.t('source.line')} · {L.t('licence.line')}", orient="bottom", anchor="start",
@@ -79,7 +80,7 @@ def finish(chart, *, L, id, group, title, subtitle, alt_text, data, page, topojs
         description=alt_text, padding=12, background="white")
     spec = config(framed).to_dict(validate=False)  # validated in the tests (here it would cost seconds)
     if topojson is not None:
-        spec = inline_topojson(spec, coarse_topojson(topojson))
+        spec = inline_topojson(spec, coarse_topojson(topojson, grid))
     return Chart(id=id, group=group, title=title, subtitle=subtitle, alt=alt_text, data=data.reset_index(drop=True),
                  spec=spec, page=page, lang=L.code)
 
@@ -346,6 +347,8 @@ def province_charts(sources, indices, L) -> list[Chart]:
                              title=L.t("chart.profile.title", name=title_name),
                              subtitle=L.t("chart.profile.subtitle", name=name),
                              alt_text=alt_text, data=data.drop(columns=["dimension_name"]), page=page))
+        # the page's table lists the highlighted province (the CSV has all 31)
+        charts[-1].table = data.loc[data["selected"], ["province", "dimension_name", "score", "attainment", "rank"]]
 
         values = localise(indices.scores[["adcode", "province", "total", "rank"]], L)
         region = L.region(province.region)
@@ -355,7 +358,8 @@ def province_charts(sources, indices, L) -> list[Chart]:
                              title=L.t("chart.locator.title", name=title_name),
                              subtitle=L.t("chart.locator.subtitle", region=region),
                              alt_text=L.t("chart.locator.alt", name=name, region=region),
-                             data=values[values["adcode"] == province.adcode], page=page, topojson=sources.topojson))
+                             data=values[values["adcode"] == province.adcode], page=page, topojson=sources.topojson,
+                             grid=40))  # a 300-pixel locator needs a coarser grid than a full-width map
         charts[-1].interactive = False  # a locator needs no tooltips; keeps the province page light
     return charts
 
@@ -497,10 +501,22 @@ DECIMALS = re.compile(r"(\d+\.\d)\d+")
 PATH_DATA = re.compile(r' d="([^"]{400,})"')
 
 
+def whole_pixel_path(d: str) -> str:
+    """A path rounded to whole pixels, without the points that then repeat the previous one."""
+    out, previous = [], None
+    for command, args in re.findall(r"([MLZmlzHVhv])([^MLZmlzHVhv]*)", d):
+        args = re.sub(r"(-?\d+)\.\d+", r"\1", args)
+        if command == "L" and args == previous:
+            continue
+        out.append(command + args)
+        previous = args if command in "ML" else None
+    return "".join(out)
+
+
 def slim_svg(svg: str) -> str:
-    """Round coordinates: long paths (map boundaries) to whole pixels, everything else to one
-    decimal. Invisible on screen; a map's SVG shrinks to about 40 % when compressed."""
-    svg = PATH_DATA.sub(lambda m: ' d="' + re.sub(r"(\d+)\.\d+", r"\1", m.group(1)) + '"', svg)
+    """Round coordinates: long paths (map boundaries) to whole pixels, dropping repeated points,
+    everything else to one decimal. Invisible on screen; a map's SVG shrinks by more than half."""
+    svg = PATH_DATA.sub(lambda m: ' d="' + whole_pixel_path(m.group(1)) + '"', svg)
     return DECIMALS.sub(r"\1", svg)
 
 

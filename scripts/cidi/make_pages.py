@@ -175,7 +175,7 @@ def chart_html(context, chart_id: str, caption: bool = True) -> str:
         f'<img src="{href}.svg" alt="{html.escape(chart.title)}" width="{chart.width}" height="{chart.height}" '
         f'loading="lazy" decoding="async"></div>\n'
         + (f'<figcaption>{html.escape(chart.alt)}</figcaption>\n' if caption else "")
-        + f'<details class="cidi-chart__data"><summary>{t("chart.data_table")}</summary>{data_table(chart.data)}</details>\n'
+        + f'<details class="cidi-chart__data"><summary>{t("chart.data_table")}</summary>{data_table(chart.data if chart.table is None else chart.table)}</details>\n'
         f'<p class="cidi-chart__links">{t("chart.download")} {links}</p>\n'
         + embed_box(context, chart) + '</figure>\n'
     )
