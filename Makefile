@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)/scripts
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-INPUTS := $(shell find datasets scripts docs -type f -not -path '*/__pycache__/*' 2>/dev/null) mkdocs.yml requirements.lock
+INPUTS := $(shell find datasets scripts docs -type f -not -path "*/__pycache__/*" 2>/dev/null) mkdocs.yml mkdocs.zh.yml requirements.lock
 
 .DEFAULT_GOAL := help
 .PHONY: help build test serve bench clean lock
