@@ -24,10 +24,6 @@ REGIONS = ["East", "Central", "West", "Northeast"]
 TIED_LOW, TIED_HIGH = 0.25, 0.75
 
 
-def ordinal_rank(rank: int, of: int = 31) -> str:
-    return f"{rank} of {of}"
-
-
 def number(value, digits: int = 2) -> str:
     return f"{float(value):,.{digits}f}"
 
@@ -198,7 +194,7 @@ def environment(loader_paths: list[Path]) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(p) for p in loader_paths]),
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              autoescape=False, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(chart=chart_html, embed_box=embed_box, number=number, signed=signed, rank_of=ordinal_rank,
+    env.globals.update(chart=chart_html, embed_box=embed_box, number=number, signed=signed,
                        ZIP_NAME=ZIP_NAME, REGIONS=REGIONS, REGION_ZH=REGION_ZH, TIED_LOW=TIED_LOW, TIED_HIGH=TIED_HIGH)
     env.filters.update(number=number, signed=signed, pct=lambda v, d=1: f"{float(v):.{d}f} %",
                        e=lambda v: html.escape(str(v)))

@@ -12,7 +12,6 @@ PACKAGE_META = DATASETS / "package.yml"
 JS_LOCK = ROOT / "scripts" / "js.lock.json"
 JS_CACHE = ROOT / ".venv" / "js-cache"
 TEMPLATES = ROOT / "scripts" / "cidi" / "templates"
-ASSETS = ROOT / "scripts" / "cidi" / "assets"
 
 SOURCE_FILES = (
     "dimensions.csv",
