@@ -137,15 +137,28 @@ class Site:
                 for name, digest in sorted(sums.items())]
 
 
-def data_table(frame: pd.DataFrame, max_rows: int = 200) -> str:
+DIMENSION_COLUMNS = ("dimension", "measure_a", "measure_b")
+
+
+def column_label(column: str, L: Lang) -> str:
+    """A data table's heading in the reader's language (the CSV keeps the field name)."""
+    if column.startswith("s_"):
+        return L.t("col.dimension_score", dim=L.dim(column[2:]))
+    key = f"col.{column}"
+    return L.t(key) if key in L.catalogue else column
+
+
+def data_table(frame: pd.DataFrame, L: Lang, max_rows: int = 200) -> str:
     """An HTML table of a chart's data (what a screen reader or a copy-paster needs)."""
-    head = "".join(f"<th scope=\"col\">{html.escape(str(c))}</th>" for c in frame.columns)
+    head = "".join(f"<th scope=\"col\">{html.escape(column_label(str(c), L))}</th>" for c in frame.columns)
     body = []
     for row in frame.head(max_rows).itertuples(index=False):
         cells = []
-        for value in row:
+        for column, value in zip(frame.columns, row):
             if isinstance(value, float):
                 text = f"{value:.4g}" if abs(value) < 1 else f"{value:.2f}"
+            elif column in DIMENSION_COLUMNS and L.names_dimension(value):
+                text = L.dim(value)
             else:
                 text = str(value)
             cells.append(f"<td>{html.escape(text)}</td>")
@@ -171,7 +184,7 @@ def chart_html(context, chart_id: str, caption: bool = True) -> str:
         f'<img src="{href}.svg" alt="{html.escape(chart.title)}" width="{chart.width}" height="{chart.height}" '
         f'loading="lazy" decoding="async"></div>\n'
         + (f'<figcaption>{html.escape(chart.alt)}</figcaption>\n' if caption else "")
-        + f'<details class="cidi-chart__data"><summary>{t("chart.data_table")}</summary>{data_table(chart.data if chart.table is None else chart.table)}</details>\n'
+        + f'<details class="cidi-chart__data"><summary>{t("chart.data_table")}</summary>{data_table(chart.data if chart.table is None else chart.table, site.L)}</details>\n'
         f'<p class="cidi-chart__links">{t("chart.download")} {links}</p>\n'
         + embed_box(context, chart) + '</figure>\n'
     )

@@ -74,6 +74,10 @@ class Lang:
             return self.t("word.total")
         return self._dim.loc[dim_id, "name_zh" if self.zh else "short_name_en"]
 
+    def names_dimension(self, value) -> bool:
+        """True for a dimension id or 'total' (values that :meth:`dim` can name)."""
+        return value == "total" or value in self._dim.index
+
     def dim_full(self, dim_id: str) -> str:
         return self._dim.loc[dim_id, "name_zh" if self.zh else "name_en"]
 
