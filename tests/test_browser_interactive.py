@@ -119,3 +119,22 @@ def test_pasted_embed_code_sizes_its_iframe_to_the_chart(chromium, host_page):
         assert page.locator("#after").bounding_box()["y"] >= height
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("chart_id", ["map-total", "correlations"])
+def test_embed_on_a_phone_redraws_the_chart_at_the_screen_width(chromium, server, chart_id):
+    """At 320 px the embed draws the chart at the screen's width instead of shrinking a wide
+    picture, so its labels keep their size (text legible on a phone)."""
+    page = chromium.new_page(viewport={"width": 320, "height": 800})
+    try:
+        page.goto(f"{server}/embed/{chart_id}/")
+        page.wait_for_selector('#chart[data-state="interactive"]', timeout=15000)
+        page.wait_for_timeout(300)
+        drawn, shown = page.evaluate("""() => {
+            const svg = document.querySelector('#chart .vega svg');
+            return [Number(svg.getAttribute('width')), svg.getBoundingClientRect().width];
+        }""")
+        assert drawn <= shown + 1, f"drawn {drawn} px wide but shown in {shown} px: the text would shrink"
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    finally:
+        page.close()

@@ -541,7 +541,7 @@ def bare_spec(spec: dict, scale: float = EMBED_SCALE) -> dict:
         return out
 
     bare = walk(spec)
-    bare["config"] = {**bare.get("config", {}), "legend": {**bare.get("config", {}).get("legend", {}), "columns": 3}}
+    bare["config"] = {**bare.get("config", {}), "legend": {**bare.get("config", {}).get("legend", {}), "columns": 2}}
     bare.pop("title", None)
     for view in bare.get("vconcat", [])[:1]:
         view.pop("title", None)

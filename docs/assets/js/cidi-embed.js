@@ -28,6 +28,17 @@
     tip.style.left = Math.min(event.clientX + 12, window.innerWidth - tip.offsetWidth - 4) + "px";
     tip.style.top = (event.clientY + 12) + "px";
   }
+  // On a narrow screen the chart is drawn again at the screen's width, so its text keeps its size
+  // (a scaled-down picture would shrink the labels below legibility).
+  function fit(view, holder, natural) {
+    if (!natural) { postHeight(); return; }
+    var drawn = holder.querySelector("svg");
+    var overhead = drawn ? Number(drawn.getAttribute("width")) - view.width() : 0;  // axes, legend, padding
+    var width = Math.max(140, Math.min(natural, Math.floor(figure.clientWidth - overhead)));
+    if (width === view.width()) { postHeight(); return; }
+    view.width(width).runAsync().then(postHeight);
+  }
+
   function upgrade() {
     if (figure.dataset.state) return;
     figure.dataset.state = "loading";
@@ -48,14 +59,16 @@
           var svg = figure.querySelector(":scope > svg");
           if (svg) svg.replaceWith(holder);
           figure.dataset.state = "interactive";
-          postHeight();
+          fit(view, holder, spec.width);
+          window.addEventListener("resize", function () { fit(view, holder, spec.width); });
         });
       }).catch(function () { figure.dataset.state = "static"; });
     };
     document.head.appendChild(script);
   }
   if (figure && figure.dataset.spec) {
-    if (new URLSearchParams(location.search).get("w")) upgrade();  // a shared custom view renders at once
+    // a shared custom view renders at once, and so does any chart on a narrow screen (see fit)
+    if (new URLSearchParams(location.search).get("w") || window.innerWidth < 560) upgrade();
     figure.addEventListener("pointerenter", upgrade, { once: true });
     figure.addEventListener("touchstart", upgrade, { once: true, passive: true });
   }
