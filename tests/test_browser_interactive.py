@@ -134,7 +134,8 @@ def test_embed_on_a_phone_redraws_the_chart_at_the_screen_width(chromium, server
             const svg = document.querySelector('#chart .vega svg');
             return [Number(svg.getAttribute('width')), svg.getBoundingClientRect().width];
         }""")
-        assert drawn <= shown + 1, f"drawn {drawn} px wide but shown in {shown} px: the text would shrink"
+        # text keeps at least 90 % of its size (a 640-px chart shrunk to 296 px would keep 46 %)
+        assert shown / drawn >= 0.9, f"drawn {drawn} px wide but shown in {shown} px: the text shrinks"
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
     finally:
         page.close()
