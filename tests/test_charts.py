@@ -201,3 +201,12 @@ def test_province_chart_titles_carry_the_chinese_name(site_dir, sources):
     zh = sources.provinces.set_index("slug")["short_name_zh"]
     spec = json.loads((site_dir / "charts" / "province-beijing-profile.vl.json").read_text(encoding="utf-8"))
     assert zh["beijing"] in spec["vconcat"][0]["title"]["text"]
+
+
+def test_svg_gradient_ids_do_not_depend_on_render_order():
+    from cidi.make_charts import stable_ids
+
+    first = '<linearGradient id="gradient_7"/><path fill="url(#gradient_7)"/><g id="gradient_9"/>'
+    again = '<linearGradient id="gradient_2"/><path fill="url(#gradient_2)"/><g id="gradient_3"/>'
+    assert stable_ids(first) == stable_ids(again)
+    assert stable_ids(first).count("gradient_1") == 2 and "gradient_2" in stable_ids(first)

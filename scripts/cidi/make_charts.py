@@ -513,10 +513,20 @@ def whole_pixel_path(d: str) -> str:
     return "".join(out)
 
 
+GRADIENT_ID = re.compile(r"gradient_\d+")
+
+
+def stable_ids(svg: str) -> str:
+    """Number gradient ids within the SVG itself: the renderer counts them per process, so they would
+    depend on which worker drew the chart and what it drew before (builds must be byte-identical)."""
+    order: dict[str, str] = {}
+    return GRADIENT_ID.sub(lambda m: order.setdefault(m.group(0), f"gradient_{len(order) + 1}"), svg)
+
+
 def slim_svg(svg: str) -> str:
     """Round coordinates: long paths (map boundaries) to whole pixels, dropping repeated points,
     everything else to one decimal. Invisible on screen; a map's SVG shrinks by more than half."""
-    svg = PATH_DATA.sub(lambda m: ' d="' + whole_pixel_path(m.group(1)) + '"', svg)
+    svg = PATH_DATA.sub(lambda m: ' d="' + whole_pixel_path(m.group(1)) + '"', stable_ids(svg))
     return DECIMALS.sub(r"\1", svg)
 
 
