@@ -17,6 +17,7 @@ from cidi.i18n import LANGS
 from cidi.make_charts import make_charts, render_charts
 from cidi.make_embeds import write_embed_pages
 from cidi.make_pages import Site, make_pages
+from cidi.write_package import read_metadata
 
 
 class _Collect(logging.Handler):
@@ -37,7 +38,7 @@ def site_url() -> str:
     return os.environ.get("CIDI_SITE_URL") or yaml.safe_load(paths.MKDOCS_YML.read_text(encoding="utf-8"))["site_url"]
 
 
-def mkdocs_build(docs: Path, site: Path, nav: list, created: str = "2026-11-29T00:00:00Z",
+def mkdocs_build(docs: Path, site: Path, nav: list, created: str | None = None,
                  config_file: Path = paths.MKDOCS_YML, extra: dict | None = None, url: str | None = None) -> None:
     """``mkdocs build --strict`` of ``docs`` into ``site``; any warning fails the build.
 
@@ -49,6 +50,7 @@ def mkdocs_build(docs: Path, site: Path, nav: list, created: str = "2026-11-29T0
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    created = created or read_metadata()["created"]
     os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.fromisoformat(created.replace("Z", "+00:00")).timestamp()))
     overrides = {"docs_dir": str(docs), "site_dir": str(site), "nav": nav, "strict": True}
     overrides["site_url"] = url or site_url()
