@@ -14,7 +14,9 @@ import pandas as pd
 import pytest
 from altair.vegalite.v6.schema import load_schema
 
-from cidi.make_charts import LICENCE, SOURCE, bare_spec, custom_score_expr, png_with_text
+from cidi.charts.model import LICENCE, SOURCE
+from cidi.charts.render import bare_spec, png_with_text
+from cidi.charts.specs import custom_score_expr
 
 SUFFIXES = ("svg", "png", "vl.json", "vg.json", "csv", "embed.svg", "embed.vg.json")
 
@@ -204,7 +206,7 @@ def test_province_chart_titles_carry_the_chinese_name(site_dir, sources):
 
 
 def test_svg_gradient_ids_do_not_depend_on_render_order():
-    from cidi.make_charts import stable_ids
+    from cidi.charts.render import stable_ids
 
     first = '<linearGradient id="gradient_7"/><path fill="url(#gradient_7)"/><g id="gradient_9"/>'
     again = '<linearGradient id="gradient_2"/><path fill="url(#gradient_2)"/><g id="gradient_3"/>'

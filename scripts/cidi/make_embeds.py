@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from cidi import paths
-from cidi.make_charts import Chart
+from cidi.charts import Chart
 
 RESIZE_SCRIPT = ('<script>window.addEventListener("message",function(e){var d=e.data;'
                  'if(!d||d.type!=="cidi-embed-height")return;'

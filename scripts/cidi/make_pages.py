@@ -16,7 +16,7 @@ import pandas as pd
 
 from cidi import paths
 from cidi.i18n import REGION_ZH, Lang
-from cidi.make_charts import Chart
+from cidi.charts import Chart
 from cidi.make_embeds import embed_code
 from cidi.write_package import ZIP_NAME, add_companions, conform, csv_text, expand_fields, read_metadata
 

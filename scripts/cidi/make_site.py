@@ -14,7 +14,7 @@ from pathlib import Path
 from cidi import paths
 from cidi.fetch_js import installed_files
 from cidi.i18n import LANGS
-from cidi.make_charts import make_charts, render_charts
+from cidi.charts import make_charts, render_charts
 from cidi.make_embeds import write_embed_pages
 from cidi.make_pages import Site, make_pages
 from cidi.write_package import read_metadata

@@ -1,9 +1,7 @@
-"""Step 5: the charts. Altair builds a Vega-Lite spec per chart; vl-convert compiles it to Vega
-(for the browser, so pages never load Vega-Lite) and renders the static SVG and PNG.
+"""Step 5: the charts. Altair builds a Vega-Lite spec per chart (rendered by :mod:`cidi.charts.render`).
 
 Inputs: the computed tables. Outputs: a list of :class:`Chart` (id, group, title, alt text, the
-rows it shows) and, from :func:`render_charts`, files under ``<docs>/charts/<id>.*``:
-``.vl.json`` (Vega-Lite), ``.vg.json`` (Vega), ``.svg``, ``.png`` (2x) and ``.csv`` (its data).
+rows it shows, its Vega-Lite spec).
 
 Every chart has a title, subtitle, source line, a ``description`` generated from the data (also
 its alt text) and tooltips with exact values. Palettes are colour-blind safe (Okabe-Ito for
@@ -12,54 +10,13 @@ deterministic whatever the build order.
 """
 from __future__ import annotations
 
-import json
-import re
-import struct
-import zlib
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from pathlib import Path
-
 import altair as alt
 import pandas as pd
 
-from cidi.i18n import Lang, read_catalogue
-
-MESSAGES = read_catalogue()
-SITE_NAME = MESSAGES["site.name"]["en"]
-SOURCE = MESSAGES["source.line"]["en"]  # "Source: Report on China Internet Development 2017 · <site name>"
-LICENCE = MESSAGES["licence.line"]["en"]
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-REGIONS = ["East", "Central", "West", "Northeast"]
-REGION_COLOURS = {"East": "#0072B2", "Central": "#E69F00", "West": "#009E73", "Northeast": "#CC79A7"}
-NOT_ASSESSED = "#d0d0d0"
-HIGHLIGHT = "#D55E00"
-MUTED = "#9aa5b1"
-FONT = "Noto Sans, Noto Sans CJK SC, DejaVu Sans, Arial, sans-serif"
-PROJECTION = {"type": "conicEqualArea", "parallels": [25, 47], "rotate": [-105, 0]}
-WIDTH = 640
-
-
-@dataclass
-class Chart:
-    id: str
-    group: str  # national, dimensions, provinces, methodology
-    title: str
-    subtitle: str
-    alt: str  # one or two sentences stating the chart's point, from the data
-    data: pd.DataFrame  # exactly the rows and columns the chart shows (its CSV)
-    spec: dict  # Vega-Lite
-    page: str  # site path of the page that shows it, e.g. "provinces/beijing/"
-    files: dict = field(default_factory=dict)
-    width: int = 0  # of the static SVG, in CSS pixels
-    height: int = 0
-    embed_width: int = 0  # of the embed variant's SVG
-    embed_height: int = 0
-    interactive: bool = True  # False: the static SVG is all a reader needs (no Vega on the page for it)
-    lang: str = "en"
-    table: pd.DataFrame | None = None  # the rows the page's data table lists, when not all of ``data``
-
+from cidi.charts.geo import coarse_topojson, inline_topojson, topo_data
+from cidi.charts.model import (FONT, HIGHLIGHT, MUTED, NOT_ASSESSED, OKABE_ITO, PROJECTION, REGION_COLOURS, REGIONS,
+                               WIDTH, Chart)
+from cidi.i18n import Lang
 
 def fmt(x: float, digits: int = 2) -> str:
     return f"{x:.{digits}f}"
@@ -93,45 +50,6 @@ def localise(frame: pd.DataFrame, L) -> pd.DataFrame:
     if "region" in out.columns:
         out["region"] = out["region"].map(L.region)
     return out
-
-
-TOPO_PLACEHOLDER = "@provinces.topo.json"
-
-
-def topo_data() -> alt.InlineData:
-    """The boundaries, as a placeholder that :func:`inline_topojson` fills after ``to_dict``
-    (letting Altair walk the 80 KB TopoJSON for every map costs seconds)."""
-    return alt.InlineData(values=TOPO_PLACEHOLDER, format=alt.DataFormat(type="topojson", feature="provinces"))
-
-
-def coarse_topojson(topojson: dict, factor: int = 10) -> dict:
-    """Re-quantise the TopoJSON arcs ``factor`` times coarser (1e5 -> 1e4 grid, about 0.6 km here,
-    far below a pixel) and drop repeated points: a map spec shrinks by about a third."""
-    arcs = []
-    for arc in topojson["arcs"]:
-        x = y = 0
-        points = []
-        for dx, dy in arc:  # delta-encoded: absolute position = running sum
-            x, y = x + dx, y + dy
-            point = (round(x / factor), round(y / factor))
-            if not points or point != points[-1]:
-                points.append(point)
-        if len(points) < 2:
-            points.append(points[0])
-        deltas = [list(points[0])] + [[b[0] - a[0], b[1] - a[1]] for a, b in zip(points, points[1:])]
-        arcs.append(deltas)
-    transform = topojson["transform"]
-    return {**topojson, "arcs": arcs,
-            "transform": {"scale": [v * factor for v in transform["scale"]], "translate": transform["translate"]}}
-
-
-def inline_topojson(node, topojson: dict):
-    if isinstance(node, dict):
-        return {k: topojson if v == TOPO_PLACEHOLDER else inline_topojson(v, topojson) for k, v in node.items()}
-    if isinstance(node, list):
-        return [inline_topojson(v, topojson) for v in node]
-    return node
-
 
 def choropleth(values: pd.DataFrame, field_name: str, title: str, *, L, width: int,
                highlight: str | None = None) -> alt.Chart:
@@ -495,134 +413,3 @@ def make_charts(sources, indices, robust, lang: str = "en") -> list[Chart]:
     ids = [c.id for c in charts]
     assert len(ids) == len(set(ids)), "chart ids must be unique"
     return charts
-
-
-DECIMALS = re.compile(r"(\d+\.\d)\d+")
-PATH_DATA = re.compile(r' d="([^"]{400,})"')
-
-
-def whole_pixel_path(d: str) -> str:
-    """A path rounded to whole pixels, without the points that then repeat the previous one."""
-    out, previous = [], None
-    for command, args in re.findall(r"([MLZmlzHVhv])([^MLZmlzHVhv]*)", d):
-        args = re.sub(r"(-?\d+)\.\d+", r"\1", args)
-        if command == "L" and args == previous:
-            continue
-        out.append(command + args)
-        previous = args if command in "ML" else None
-    return "".join(out)
-
-
-GRADIENT_ID = re.compile(r"gradient_\d+")
-
-
-def stable_ids(svg: str) -> str:
-    """Number gradient ids within the SVG itself: the renderer counts them per process, so they would
-    depend on which worker drew the chart and what it drew before (builds must be byte-identical)."""
-    order: dict[str, str] = {}
-    return GRADIENT_ID.sub(lambda m: order.setdefault(m.group(0), f"gradient_{len(order) + 1}"), svg)
-
-
-def slim_svg(svg: str) -> str:
-    """Round coordinates: long paths (map boundaries) to whole pixels, dropping repeated points,
-    everything else to one decimal. Invisible on screen; a map's SVG shrinks by more than half."""
-    svg = PATH_DATA.sub(lambda m: ' d="' + whole_pixel_path(m.group(1)) + '"', stable_ids(svg))
-    return DECIMALS.sub(r"\1", svg)
-
-
-EMBED_SCALE = 0.66
-
-
-def bare_spec(spec: dict, scale: float = EMBED_SCALE) -> dict:
-    """The chart for embed pages: no title, subtitle or source line (the embed page prints them as
-    text, legible on a phone) and narrower, so its labels stay readable at 320 px."""
-    def walk(node):
-        if isinstance(node, list):
-            return [walk(v) for v in node]
-        if not isinstance(node, dict):
-            return node
-        out = {k: walk(v) for k, v in node.items() if k not in ("config",)}
-        if "config" in node:
-            out["config"] = node["config"]
-        if isinstance(node.get("width"), (int, float)):
-            out["width"] = round(node["width"] * scale)
-            if "projection" in node and isinstance(node.get("height"), (int, float)):
-                out["height"] = round(node["height"] * scale)
-        return out
-
-    bare = walk(spec)
-    bare["config"] = {**bare.get("config", {}), "legend": {**bare.get("config", {}).get("legend", {}), "columns": 2}}
-    bare.pop("title", None)
-    for view in bare.get("vconcat", [])[:1]:
-        view.pop("title", None)
-    return bare
-
-
-def label_svg(svg: str, title: str, alt_text: str, source: str = SOURCE, licence: str = LICENCE) -> str:
-    """Slim the SVG and give it a name, a description and the source and licence in its metadata."""
-    meta = (f"<title>{escape(title)}</title><desc>{escape(alt_text)}</desc>"
-            f"<metadata>{escape(source)} · {escape(licence)}</metadata>")
-    svg = slim_svg(svg).replace("viewBox", f'role="img" aria-label="{escape(title)}" viewBox', 1)
-    return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + meta, svg, count=1)
-
-
-def render_one(job: tuple) -> dict[str, bytes]:
-    """Compile and render one chart and its embed variant (runs in a worker process)."""
-    import vl_convert as vlc
-
-    chart_id, spec, title, alt_text, png, source, licence = job
-    bare = bare_spec(spec)
-    svg = vlc.vegalite_to_svg(spec)
-    out = {
-        "vl.json": dumps(spec),
-        "vg.json": dumps(vlc.vegalite_to_vega(spec)),
-        "svg": label_svg(svg, title, alt_text, source, licence).encode(),
-        "embed.vg.json": dumps(vlc.vegalite_to_vega(bare)),
-        "embed.svg": label_svg(vlc.vegalite_to_svg(bare), title, alt_text, source, licence).encode(),
-    }
-    if png:
-        out["png"] = png_with_text(vlc.svg_to_png(svg, scale=2), {  # from the SVG: half the time of a re-render
-            "Title": title, "Description": alt_text, "Source": source, "Copyright": licence})
-    return out
-
-
-def svg_size(svg: bytes) -> tuple[int, int]:
-    size = re.search(rb'<svg[^>]* width="([\d.]+)" height="([\d.]+)"', svg)
-    return round(float(size.group(1))), round(float(size.group(2)))
-
-
-def dumps(spec: dict) -> bytes:
-    return (json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
-
-
-def png_with_text(png: bytes, text: dict[str, str]) -> bytes:
-    """Insert one iTXt chunk (UTF-8 text) per key before IEND, so the facts travel with the image."""
-    chunks = b""
-    for key, value in text.items():
-        data = key.encode("latin-1") + b"\0\0\0\0\0" + value.encode("utf-8")
-        chunks += struct.pack(">I", len(data)) + b"iTXt" + data + struct.pack(">I", zlib.crc32(b"iTXt" + data))
-    end = png.rindex(b"IEND") - 4
-    return png[:end] + chunks + png[end:]
-
-
-def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-def render_charts(charts: list[Chart], folder: Path, workers: int = 2, png: bool = True) -> None:
-    """Write every chart's files into ``folder`` (in parallel; output independent of scheduling)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    jobs = [(c.id, c.spec, c.title, c.alt, "png" if png else "", MESSAGES["source.line"][c.lang],
-             MESSAGES["licence.line"][c.lang]) for c in charts]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(render_one, jobs, chunksize=4))
-    for chart, files in zip(charts, results):
-        chart.width, chart.height = svg_size(files["svg"])
-        chart.embed_width, chart.embed_height = svg_size(files["embed.svg"])
-        for suffix, content in files.items():
-            path = folder / f"{chart.id}.{suffix}"
-            path.write_bytes(content)
-            chart.files[suffix] = path.name
-        csv_path = folder / f"{chart.id}.csv"
-        chart.data.to_csv(csv_path, index=False, lineterminator="\n")
-        chart.files["csv"] = csv_path.name

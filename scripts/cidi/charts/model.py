@@ -1,0 +1,41 @@
+"""The chart record shared by the spec builders, the renderer and the pages, and the house style."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from cidi.i18n import read_catalogue
+
+MESSAGES = read_catalogue()
+SOURCE = MESSAGES["source.line"]["en"]  # "Source: Report on China Internet Development 2017 · <site name>"
+LICENCE = MESSAGES["licence.line"]["en"]
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+REGIONS = ["East", "Central", "West", "Northeast"]
+REGION_COLOURS = {"East": "#0072B2", "Central": "#E69F00", "West": "#009E73", "Northeast": "#CC79A7"}
+NOT_ASSESSED = "#d0d0d0"
+HIGHLIGHT = "#D55E00"
+MUTED = "#9aa5b1"
+FONT = "Noto Sans, Noto Sans CJK SC, DejaVu Sans, Arial, sans-serif"
+PROJECTION = {"type": "conicEqualArea", "parallels": [25, 47], "rotate": [-105, 0]}
+WIDTH = 640
+
+
+@dataclass
+class Chart:
+    id: str
+    group: str  # national, dimensions, provinces, methodology
+    title: str
+    subtitle: str
+    alt: str  # one or two sentences stating the chart's point, from the data
+    data: pd.DataFrame  # exactly the rows and columns the chart shows (its CSV)
+    spec: dict  # Vega-Lite
+    page: str  # site path of the page that shows it, e.g. "provinces/beijing/"
+    width: int = 0  # of the static SVG, in CSS pixels
+    height: int = 0
+    embed_width: int = 0  # of the embed variant's SVG
+    embed_height: int = 0
+    interactive: bool = True  # False: the static SVG is all a reader needs (no Vega on the page for it)
+    lang: str = "en"
+    table: pd.DataFrame | None = None  # the rows the page's data table lists, when not all of ``data``
