@@ -21,7 +21,7 @@ from cidi import paths
 from cidi.compute_indices import compute_indices
 from cidi.load_sources import SourceError, load_sources
 from cidi.robustness import DEFAULT_REPLICATIONS, Settings, analyse_robustness
-from cidi.write_package import package_tables, validate_package, write_package
+from cidi.write_package import package_tables, read_metadata, validate_package, write_package
 
 TIMINGS: dict[str, float] = {}
 
@@ -60,7 +60,7 @@ def build(datasets: Path, site: Path, settings: Settings, with_site: bool = True
             validate_package(staging / "data")
         if with_site:
             from cidi.make_site import make_site  # the site step needs mkdocs and vl-convert
-            make_site(staging, sources, indices, robust, descriptor, png=png)
+            make_site(staging, sources, indices, robust, descriptor, png=png, meta=read_metadata(datasets / "package.yml"))
         (staging / "site" / "data").mkdir(parents=True, exist_ok=True)
         for item in (staging / "data").iterdir():  # beside the Data page (site/data/index.html)
             item.rename(staging / "site" / "data" / item.name)

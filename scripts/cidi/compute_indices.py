@@ -12,11 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cidi.load_sources import Sources
+from cidi.load_sources import REGIONS, SCORE_TOLERANCE_CENTS, Sources
 
 NATIONAL = "National"
 TOTAL = "total"
 COMPONENT_ROUNDING = 0.005  # each printed score is rounded to two decimals
+SCORE_TOLERANCE = SCORE_TOLERANCE_CENTS / 100  # |total - sum of the six scores| allowed for rounding (load_sources)
 
 
 @dataclass(frozen=True)
@@ -97,16 +98,15 @@ def long_scores(wide: pd.DataFrame, dimensions: pd.DataFrame) -> pd.DataFrame:
         frames.append(pd.DataFrame({
             "adcode": wide["adcode"], "province": wide["province"], "dimension": dim.id,
             "score": score, "maximum": float(dim.weight),
-            "attainment": attainment(score, dim.weight).round(2),
+            "attainment": attainment(score, dim.weight),
             "rank": rank_descending(score),
-            "z_score": z_scores(score).round(4),
+            "z_score": z_scores(score),
             "national_median": score.median(),
             "gap_to_leader": (score.max() - score).round(2),
             "rank_vs_overall": wide["rank"] - rank_descending(score),
             "dimension_order": dim.order,
         }))
     long = pd.concat(frames, ignore_index=True)
-    long["national_median"] = long["national_median"].round(3)
     order = long["adcode"].map(dict(zip(wide["adcode"], wide["rank"])))
     return (long.assign(_rank=order).sort_values(["_rank", "dimension_order"])
             .drop(columns=["_rank", "dimension_order"]).reset_index(drop=True))
@@ -139,14 +139,14 @@ def summary_statistics(frame: pd.DataFrame, measures: list[str], group: str | No
         for measure in measures:
             values = part[measure]
             rows.append({"region": name, "measure": measure, "provinces": len(values),
-                         "mean": round(values.mean(), 3), "median": round(values.median(), 3),
+                         "mean": values.mean(), "median": values.median(),
                          "min": values.min(), "max": values.max()})
     return pd.DataFrame(rows)
 
 
 def region_summary(wide: pd.DataFrame, dimensions: pd.DataFrame) -> pd.DataFrame:
     measures = list(dimensions["id"]) + [TOTAL]
-    regions = ["East", "Central", "West", "Northeast"]
+    regions = list(REGIONS)
     frame = pd.concat([summary_statistics(wide, measures, "region"), summary_statistics(wide, measures, None)])
     frame["_region"] = frame["region"].map({r: i for i, r in enumerate(regions + [NATIONAL])})
     frame["_measure"] = frame["measure"].map({m: i for i, m in enumerate(measures)})
@@ -154,7 +154,8 @@ def region_summary(wide: pd.DataFrame, dimensions: pd.DataFrame) -> pd.DataFrame
 
 
 def dimension_statistics(wide: pd.DataFrame, dimensions: pd.DataFrame) -> pd.DataFrame:
-    """Per dimension and for the total: dispersion across the 31 provinces.
+    """Per dimension and for the total: dispersion across the 31 provinces, at full precision
+    (the package rounds when it writes; pages round once, in :mod:`cidi.formatting`).
 
     sd is the population standard deviation (the 31 provinces are the whole population);
     cv = sd / mean; max_min_ratio = max / min; gini as in :func:`gini`.
@@ -164,11 +165,11 @@ def dimension_statistics(wide: pd.DataFrame, dimensions: pd.DataFrame) -> pd.Dat
     for measure, maximum in maxima.items():
         x = wide[measure]
         rows.append({
-            "measure": measure, "maximum": maximum, "mean": round(x.mean(), 4),
-            "median": round(x.median(), 4), "sd": round(x.std(ddof=0), 4),
-            "cv": round(x.std(ddof=0) / x.mean(), 4), "gini": round(gini(x), 4),
-            "min": x.min(), "max": x.max(), "max_min_ratio": round(x.max() / x.min(), 4),
-            "mean_attainment": round(x.mean() / maximum * 100, 2),
+            "measure": measure, "maximum": maximum, "mean": x.mean(),
+            "median": x.median(), "sd": x.std(ddof=0),
+            "cv": x.std(ddof=0) / x.mean(), "gini": gini(x),
+            "min": x.min(), "max": x.max(), "max_min_ratio": x.max() / x.min(),
+            "mean_attainment": x.mean() / maximum * 100,
         })
     return pd.DataFrame(rows)
 
@@ -181,7 +182,7 @@ def correlations(wide: pd.DataFrame, dimensions: pd.DataFrame) -> pd.DataFrame:
         matrix = wide[measures].corr(method=method)
         for a in measures:
             for b in measures:
-                rows.append({"method": method, "measure_a": a, "measure_b": b, "r": round(float(matrix.loc[a, b]), 4)})
+                rows.append({"method": method, "measure_a": a, "measure_b": b, "r": float(matrix.loc[a, b])})
     return pd.DataFrame(rows)
 
 
@@ -215,7 +216,7 @@ def verification(wide: pd.DataFrame) -> dict:
         "provinces": int(len(wide)),
         "largest_residual": float(abs(worst["residual"])),
         "largest_residual_provinces": sorted(wide.loc[wide["residual"].abs() == abs(worst["residual"]), "province"]),
-        "totals_within_tolerance": bool((wide["residual"].abs() <= 0.02 + 1e-9).all()),
+        "totals_within_tolerance": bool((wide["residual"].abs() <= SCORE_TOLERANCE + 1e-9).all()),
         "exact_totals": int((wide["residual"] == 0).sum()),
         "ranks_match_published_totals": bool((rank_descending(wide["total"]) == wide["rank"]).all()),
         "ranks_differing_from_recomputed": int((wide["recomputed_rank"] != wide["rank"]).sum()),

@@ -14,9 +14,10 @@ from pathlib import Path
 from cidi import paths
 from cidi.fetch_js import installed_files
 from cidi.i18n import LANGS
-from cidi.charts import make_charts, render_charts
+from cidi.charts import render_charts
 from cidi.make_embeds import write_embed_pages
-from cidi.make_pages import Site, make_pages
+from cidi.make_pages import make_pages
+from cidi.views import SiteData, make_charts
 from cidi.write_package import read_metadata
 
 
@@ -82,21 +83,23 @@ def language_switch(lang: str, base: str) -> dict:
     }
 
 
-def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png: bool = True) -> None:
-    """Both languages: English at the site root, Chinese under zh/. Same templates, same data."""
+def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png: bool = True,
+              meta: dict | None = None) -> None:
+    """Both languages: English at the site root, Chinese under zh/. Same views, same data."""
     from cidi.build import step
 
     base = site_url()
+    data = SiteData(sources, indices, robust, descriptor, meta or read_metadata(), staging / "data", base_url=base)
     for lang in LANGS:
         docs = staging / f"docs-{lang}"
+        L = data.lang(lang)
         with step(f"make_charts.{lang}"):
-            charts = make_charts(sources, indices, robust, lang)
+            charts = make_charts(data, lang)
         with step(f"render_charts.{lang}"):
             render_charts(charts, staging / f"charts-{lang}", png=png)
         with step(f"make_pages.{lang}"):
-            site = Site(sources, indices, robust, charts, descriptor, staging / "data", base_url=base, lang=lang)
-            nav = make_pages(site, docs)
-            write_embed_pages(charts, staging / f"charts-{lang}", docs, site.L)
+            nav = make_pages(data, lang, charts, docs)
+            write_embed_pages(charts, staging / f"charts-{lang}", docs, L)
             shutil.copytree(staging / f"charts-{lang}", docs / "charts", dirs_exist_ok=True)
             if lang == "en":  # the browser library is served once, from the site root
                 js = docs / "assets" / "js"
@@ -106,6 +109,6 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
             target = staging / ("site" if lang == "en" else f"site-{lang}")
             mkdocs_build(docs, target, nav, descriptor["created"],
                          config_file=paths.MKDOCS_YML if lang == "en" else paths.ROOT / f"mkdocs.{lang}.yml",
-                         extra=language_switch(lang, base), url=base + site.L.prefix)
+                         extra=language_switch(lang, base), url=base + L.prefix)
     for lang in LANGS[1:]:
         (staging / f"site-{lang}").rename(staging / "site" / lang)

@@ -22,6 +22,9 @@ DEFAULT_GEOMETRIC_SHARE = 0.5
 CHUNK = 5_000  # replications per block, so memory stays ~ CHUNK x n x n bytes
 
 
+# "Too close to call": two provinces each rank above the other in between 25 % and 75 % of the draws.
+TIED_LOW, TIED_HIGH = 0.25, 0.75
+
 @dataclass(frozen=True)
 class Settings:
     replications: int = DEFAULT_REPLICATIONS
@@ -112,7 +115,13 @@ def pairwise_dominance(provinces: pd.DataFrame, share: np.ndarray) -> pd.DataFra
 
 def rank_without_dimension(provinces: pd.DataFrame, attain: np.ndarray, weights: np.ndarray,
                            dims: list[str]) -> pd.DataFrame:
-    """Rank of every province when one dimension is removed and the other weights renormalised."""
+    """Rank of every province when one dimension is removed and the other weights renormalised.
+
+    Two baselines: ``rank_change`` = nominal_rank - rank, against the rank of the recomputed
+    totals (the sum of the printed scores, which ties Hunan with Liaoning at 13), and
+    ``change_from_published`` = published_rank - rank, against the report's rank, which is the
+    rank the province pages show and measure from.
+    """
     nominal = ranks(arithmetic(attain, weights))
     frames = []
     for d, dim in enumerate(dims):
@@ -122,7 +131,8 @@ def rank_without_dimension(provinces: pd.DataFrame, attain: np.ndarray, weights:
         without = ranks(arithmetic(attain, w))
         frames.append(pd.DataFrame({
             "adcode": provinces["adcode"].to_numpy(), "province": provinces["province"].to_numpy(),
-            "dropped_dimension": dim, "nominal_rank": nominal, "rank": without, "rank_change": nominal - without,
+            "dropped_dimension": dim, "published_rank": provinces["rank"].to_numpy(), "nominal_rank": nominal,
+            "rank": without, "rank_change": nominal - without, "change_from_published": provinces["rank"].to_numpy() - without,
         }))
     return pd.concat(frames, ignore_index=True)
 
@@ -151,9 +161,9 @@ def effective_weights(scores: np.ndarray, weights: np.ndarray, dims: list[str]) 
     centred = scores - scores.mean(axis=0)
     cov = centred.T @ (total - total.mean()) / len(total)
     corr = cov / (scores.std(axis=0) * total.std())
-    return pd.DataFrame({"dimension": dims, "nominal_weight": weights.round(4),
-                         "correlation_with_total": corr.round(4),
-                         "variance_share": (cov / total.var()).round(4)})
+    return pd.DataFrame({"dimension": dims, "nominal_weight": weights,
+                         "correlation_with_total": corr,
+                         "variance_share": cov / total.var()})
 
 
 def attainment_matrix(scores: pd.DataFrame, dimensions: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

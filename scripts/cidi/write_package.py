@@ -33,7 +33,6 @@ from cidi.data_card import data_card
 
 ZIP_NAME = "cidi-data.zip"
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
-RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
 SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 ZH_KEYS = {"title_zh": "cidi:title_zh", "description_zh": "cidi:description_zh"}
 UNPUBLISHED = {"decimals", "companion"}  # package.yml keys that steer the writing only
@@ -255,8 +254,7 @@ def write_package(target: Path, tables: dict[str, pd.DataFrame], sources, indice
             "rank_rule": "1 = best; ties take the lowest (best) rank",
             "mean_abs_rank_shift": robust.mean_abs_rank_shift,
         },
-        "cidi:national_score": {"value": 41.8, "source": "Report, Part II, paragraph 2",
-                                "note": "China's score; the report does not explain how the provincial scores relate to it."},
+        "cidi:national_score": national_score(sources.national_indicators),
     }
     (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                                              encoding="utf-8")
@@ -271,6 +269,17 @@ def write_package(target: Path, tables: dict[str, pd.DataFrame], sources, indice
     lines = [f"{sha256(p)}  {p.relative_to(target).as_posix()}" for p in sorted(files)]
     (target / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return descriptor
+
+
+NATIONAL_SCORE_ID = "national_index_score"
+
+
+def national_score(indicators: pd.DataFrame) -> dict:
+    """China's index score, taken from its row in national-indicators.csv (the one place it is typed)."""
+    row = indicators.loc[indicators["id"] == NATIONAL_SCORE_ID].iloc[0]
+    return {"value": float(row["value"]), "id": NATIONAL_SCORE_ID,
+            "source": f"national-indicators.csv, id {NATIONAL_SCORE_ID} (report line {int(row['line'])})",
+            "note": "China's score; the report does not explain how the provincial scores relate to it."}
 
 
 def validate_package(folder: Path) -> None:

@@ -1,6 +1,6 @@
-"""Charts: spec builders (:mod:`.specs`), rendering (:mod:`.render`), map boundaries (:mod:`.geo`)."""
+"""Charts: spec builders (:mod:`.specs`), rendering (:mod:`.render`), map boundaries (:mod:`.geo`).
+Which charts exist, and their ids, is declared by the views (:mod:`cidi.views`)."""
 from cidi.charts.model import Chart
 from cidi.charts.render import render_charts
-from cidi.charts.specs import make_charts
 
-__all__ = ["Chart", "make_charts", "render_charts"]
+__all__ = ["Chart", "render_charts"]

@@ -33,9 +33,11 @@ def coarse_topojson(topojson: dict, factor: int = 10) -> dict:
             "transform": {"scale": [v * factor for v in transform["scale"]], "translate": transform["translate"]}}
 
 
-def inline_topojson(node, topojson: dict):
+def fill_placeholders(node, values: dict):
+    """Replace every placeholder string in a spec by its value (the boundaries, a chart's rows)."""
     if isinstance(node, dict):
-        return {k: topojson if v == TOPO_PLACEHOLDER else inline_topojson(v, topojson) for k, v in node.items()}
+        return {k: values[v] if isinstance(v, str) and v in values else fill_placeholders(v, values)
+                for k, v in node.items()}
     if isinstance(node, list):
-        return [inline_topojson(v, topojson) for v in node]
+        return [fill_placeholders(v, values) for v in node]
     return node

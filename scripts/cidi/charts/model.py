@@ -12,26 +12,38 @@ SOURCE = MESSAGES["source.line"]["en"]  # "Source: Report on China Internet Deve
 LICENCE = MESSAGES["licence.line"]["en"]
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-REGIONS = ["East", "Central", "West", "Northeast"]
-REGION_COLOURS = {"East": "#0072B2", "Central": "#E69F00", "West": "#009E73", "Northeast": "#CC79A7"}
 NOT_ASSESSED = "#d0d0d0"
 HIGHLIGHT = "#D55E00"
+HIGHLIGHT_WORD = "chart.colour.highlight"  # the catalogue's words for it ("orange diamond"), used in subtitles
 MUTED = "#9aa5b1"
+MUTED_WORD = "chart.colour.muted"
+INK = "#111827"  # text, ticks and rules drawn in black
+SUBTLE = "#4b5563"  # subtitles and the source line
+GRID = "#e5e7eb"
+STAMP = "#b45309"  # the explorer's "custom weights" stamp
+ROW_HEIGHT = 16  # pixels per bar or row in charts with one row per province
 FONT = "Noto Sans, Noto Sans CJK SC, DejaVu Sans, Arial, sans-serif"
 PROJECTION = {"type": "conicEqualArea", "parallels": [25, 47], "rotate": [-105, 0]}
 WIDTH = 640
 
 
+def categorical(n: int) -> list[str]:
+    """``n`` distinguishable colours for categories (dimensions, regions): Okabe-Ito, in order."""
+    if n > len(OKABE_ITO):
+        raise ValueError(f"{n} categories, but the colour-blind-safe palette has only {len(OKABE_ITO)} colours")
+    return OKABE_ITO[:n]
+
+
 @dataclass
 class Chart:
     id: str
-    group: str  # national, dimensions, provinces, methodology
+    group: str  # catalogue group, set from the view (cidi.views.GROUPS)
     title: str
     subtitle: str
     alt: str  # one or two sentences stating the chart's point, from the data
     data: pd.DataFrame  # exactly the rows and columns the chart shows (its CSV)
     spec: dict  # Vega-Lite
-    page: str  # site path of the page that shows it, e.g. "provinces/beijing/"
+    page: str  # URL of the page that shows it, from the view, e.g. "provinces/beijing/"
     width: int = 0  # of the static SVG, in CSS pixels
     height: int = 0
     embed_width: int = 0  # of the embed variant's SVG

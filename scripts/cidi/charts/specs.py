@@ -10,36 +10,61 @@ deterministic whatever the build order.
 """
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
-from cidi.charts.geo import coarse_topojson, inline_topojson, topo_data
-from cidi.charts.model import (FONT, HIGHLIGHT, MUTED, NOT_ASSESSED, OKABE_ITO, PROJECTION, REGION_COLOURS, REGIONS,
-                               WIDTH, Chart)
-from cidi.i18n import Lang
-
-def fmt(x: float, digits: int = 2) -> str:
-    return f"{x:.{digits}f}"
+from cidi.charts.geo import TOPO_PLACEHOLDER, coarse_topojson, fill_placeholders, topo_data
+from cidi.charts.model import (FONT, GRID, HIGHLIGHT, HIGHLIGHT_WORD, INK, MUTED, MUTED_WORD, NOT_ASSESSED, OKABE_ITO,
+                               PROJECTION, ROW_HEIGHT, STAMP, SUBTLE, WIDTH, Chart, categorical)
 
 
-def config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return chart.configure(font=FONT).configure_view(stroke=None).configure_axis(
-        labelFontSize=12, titleFontSize=12, gridColor="#e5e7eb").configure_legend(
-        labelFontSize=12, titleFontSize=12, orient="bottom", direction="horizontal").configure_title(
-        fontSize=16, subtitleFontSize=12, anchor="start", subtitleColor="#4b5563")
+CONFIG = {  # the house style of every chart
+    "font": FONT,
+    "view": {"continuousHeight": 300, "continuousWidth": 300, "stroke": None},
+    "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": GRID},
+    "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "horizontal"},
+    "title": {"fontSize": 16, "subtitleFontSize": 12, "anchor": "start", "subtitleColor": SUBTLE},
+}
 
 
-def finish(chart, *, L, id, group, title, subtitle, alt_text, data, page, topojson=None, grid: int = 10) -> Chart:
+_INLINE: dict[str, list] = {}  # placeholder -> rows, filled into the spec by finish() (one chart at a time)
+
+
+def inline(rows) -> alt.InlineData:
+    """A chart's rows as a placeholder that :func:`finish` fills after ``to_dict``: Altair deep-copies
+    inline data at every layer and concat, which cost seconds per language."""
+    if isinstance(rows, pd.DataFrame):
+        rows = [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+                for r in rows.to_dict("records")]
+    key = f"@rows:{len(_INLINE)}"
+    _INLINE[key] = rows
+    return alt.InlineData(values=key)
+
+
+def finish(chart, *, L, id, title, subtitle, alt_text, data, topojson=None, grid: int = 10) -> Chart:
     """Title, subtitle, source line and description, the same for every chart."""
-    framed = alt.vconcat(chart.properties(title=alt.Title(title, subtitle=subtitle)), spacing=0).properties(
-        title=alt.Title(f"{L.t('source.line')} · {L.t('licence.line')}", orient="bottom", anchor="start",
-                        fontSize=10, fontWeight="normal", color="#4b5563", offset=12),
-        description=alt_text, padding=12, background="white")
-    spec = config(framed).to_dict(validate=False)  # validated in the tests (here it would cost seconds)
+    inner = chart.to_dict(validate=False)  # validated in the tests (here it would cost seconds)
+    spec = {"$schema": inner.pop("$schema"), "background": "white", "config": CONFIG, "description": alt_text,
+            "padding": 12, "spacing": 0,
+            "title": {"anchor": "start", "color": SUBTLE, "fontSize": 10, "fontWeight": "normal", "offset": 12,
+                      "orient": "bottom", "text": f"{L.t('source.line')} · {L.t('licence.line')}"}}
+    for key in ("params", "datasets"):  # top-level only
+        if key in inner:
+            spec[key] = inner.pop(key)
+    spec["vconcat"] = [{**inner, "title": {"text": title, "subtitle": subtitle}}]
+    values = dict(_INLINE)
+    _INLINE.clear()
     if topojson is not None:
-        spec = inline_topojson(spec, coarse_topojson(topojson, grid))
-    return Chart(id=id, group=group, title=title, subtitle=subtitle, alt=alt_text, data=data.reset_index(drop=True),
-                 spec=spec, page=page, lang=L.code)
+        values[TOPO_PLACEHOLDER] = coarse_topojson(topojson, grid)
+    spec = fill_placeholders(spec, values)
+    data = data.reset_index(drop=True).copy()
+    for column, digits in CSV_DECIMALS.items():
+        if column in data.columns and data[column].dtype.kind == "f":
+            data[column] = data[column].round(digits)
+    return Chart(id=id, group="", title=title, subtitle=subtitle, alt=alt_text, data=data,
+                 spec=spec, page="", lang=L.code)
 
 
 def localise(frame: pd.DataFrame, L) -> pd.DataFrame:
@@ -58,7 +83,7 @@ def choropleth(values: pd.DataFrame, field_name: str, title: str, *, L, width: i
     not_assessed = L.t("chart.map.not_assessed", name="' + datum." + name_field + " + '")
     base = alt.Chart(topo_data()).transform_lookup(
         lookup="properties.adcode",
-        from_=alt.LookupData(alt.InlineData(values=values.to_dict("records")), key="adcode", fields=list(values.columns)),
+        from_=alt.LookupData(inline(values), key="adcode", fields=list(values.columns)),
     ).transform_calculate(
         status="isValid(datum.province) ? 'assessed' : 'not assessed'",
         name=f"isValid(datum.province) ? datum.province : '{not_assessed}'",
@@ -69,7 +94,7 @@ def choropleth(values: pd.DataFrame, field_name: str, title: str, *, L, width: i
     if "rank" in values.columns:
         tooltip += [alt.Tooltip("rank:Q", title=L.t("word.rank"))]
     if highlight:
-        colour = alt.condition(f"datum.properties.adcode == '{highlight}'", alt.value(HIGHLIGHT), alt.value("#e5e7eb"))
+        colour = alt.condition(f"datum.properties.adcode == '{highlight}'", alt.value(HIGHLIGHT), alt.value(GRID))
         return base.mark_geoshape(stroke="white", strokeWidth=0.6).encode(color=colour, tooltip=tooltip)
     # Hong Kong, Macao and Taiwan in grey beside the scored provinces (filtered out of the colour layer)
     underlay = base.transform_filter("datum.status != 'assessed'").mark_geoshape(
@@ -79,233 +104,299 @@ def choropleth(values: pd.DataFrame, field_name: str, title: str, *, L, width: i
     return underlay + base.mark_geoshape(stroke="white", strokeWidth=0.6).encode(color=colour, tooltip=tooltip)
 
 
-def national_charts(sources, indices, L) -> list[Chart]:
-    weights = dict(zip(sources.dimensions["id"], sources.dimensions["weight"]))
-    dims = list(sources.dimensions["id"])
-    names = {d: L.dim(d) for d in dims}
-    wide = localise(indices.scores, L)
-    leader, second, last = wide.iloc[0], wide.iloc[1], wide.iloc[-1]
-    charts = []
+CSV_DECIMALS = {"score": 2, "total": 2, "attainment": 4, "r": 4, "share": 6, "median": 3}  # as the package writes them
 
+
+def nice_ceiling(value: float, step: float) -> float:
+    """The axis end: ``value`` rounded up to a multiple of ``step`` (47.3, 10 -> 50)."""
+    return math.ceil(value / step) * step
+
+
+def nice_floor(value: float, step: float) -> float:
+    return math.floor(value / step) * step
+
+
+def assessed_names(data, L) -> str:
+    ref = data.sources.provinces
+    return L.join(L.province_full(n) for n in ref.loc[~ref["assessed"], "name_en"])
+
+
+def ranking_stacked(data, key, L, id) -> Chart:
+    f, dims = L.f, data.dim_ids
+    names = {d: L.dim(d) for d in dims}
+    wide = localise(data.indices.scores, L)
+    leader, second, last = wide.iloc[0], wide.iloc[1], wide.iloc[-1]
     long = wide.melt(id_vars=["province", "total", "rank"], value_vars=dims, var_name="dimension",
                      value_name="score")
     long["dimension_name"] = long["dimension"].map(names)
     long["order"] = long["dimension"].map({d: i for i, d in enumerate(dims)})
     long = long.sort_values(["rank", "order"])
-    top_dim = long[long["rank"] == 1].sort_values("score", ascending=False).iloc[0]
-    alt_text = L.t("chart.stacked.alt", leader=leader["province"], total=fmt(leader["total"]),
-                   lead=fmt(leader["total"] - second["total"]), second=second["province"], last=last["province"],
-                   last_total=fmt(last["total"]), weight=weights["internet_application"],
-                   top_dim=L.lower(top_dim["dimension_name"]), top_score=fmt(top_dim["score"]))
-    bars = alt.Chart(long).mark_bar().encode(
+    largest = long.sort_values(["score", "order"], ascending=[False, True]).groupby("province").head(1)
+    counts = largest["dimension"].value_counts()
+    main, k = counts.index[0], int(counts.iloc[0])
+    largest_text = L.t("chart.stacked.largest_all" if k == len(wide) else "chart.stacked.largest_most",
+                       dim=L.dim_full(main), weight=f.pct(data.dim[main]["weight"], 0), k=k, n=len(wide))
+    top_dim = long[long["rank"] == 1].sort_values(["score", "order"], ascending=[False, True]).iloc[0]
+    alt_text = L.t("chart.stacked.alt", leader=leader["province"], total=f.score(leader["total"]),
+                   lead=f.gap(leader["total"], second["total"]), second=second["province"], last=last["province"],
+                   last_total=f.score(last["total"]), largest=largest_text,
+                   top_dim=L.lower(top_dim["dimension_name"]), top_score=f.score(top_dim["score"]))
+    bars = alt.Chart(inline(long)).mark_bar().encode(
         y=alt.Y("province:N", sort=alt.EncodingSortField("total", order="descending"), title=None),
-        x=alt.X("score:Q", stack="zero", title=L.t("chart.stacked.x"), scale=alt.Scale(domain=[0, 50])),
+        x=alt.X("score:Q", stack="zero", title=L.t("chart.stacked.x"),
+                scale=alt.Scale(domain=[0, nice_ceiling(wide["total"].max(), 10)])),
         color=alt.Color("dimension_name:N", title=L.t("word.dimension"), sort=[names[d] for d in dims],
-                        scale=alt.Scale(domain=[names[d] for d in dims], range=OKABE_ITO[:6])),
+                        scale=alt.Scale(domain=[names[d] for d in dims], range=categorical(len(dims)))),
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("province:N", title=L.t("word.province")),
                  alt.Tooltip("dimension_name:N", title=L.t("word.dimension")),
                  alt.Tooltip("score:Q", title=L.t("word.score"), format=".2f"),
                  alt.Tooltip("total:Q", title=L.t("word.total"), format=".2f"),
                  alt.Tooltip("rank:Q", title=L.t("word.rank"))],
-    ).properties(width=WIDTH - 120, height=31 * 16)
-    charts.append(finish(bars, L=L, id="ranking-stacked", group="national", title=L.t("chart.stacked.title"),
-                         subtitle=L.t("chart.stacked.subtitle"), alt_text=alt_text,
-                         data=long[["rank", "province", "dimension", "score", "total"]], page=""))
+    ).properties(width=WIDTH - 120, height=len(wide) * ROW_HEIGHT)
+    return finish(bars, L=L, id=id, title=L.t("chart.stacked.title"),
+                  subtitle=L.t("chart.stacked.subtitle", n=len(wide), n_dims=len(dims)), alt_text=alt_text,
+                  data=long[["rank", "province", "dimension", "score", "total"]])
 
+
+TOP_OF_MAP = 5  # the map's caption says where the five highest provinces are
+
+
+def map_total(data, key, L, id) -> Chart:
+    f = L.f
+    wide = localise(data.indices.scores, L)
     values = wide[["adcode", "province", "total", "rank", "region"]]
-    regional = indices.scores.groupby("region")["total"].agg(["mean", "min", "max"])
-    alt_text = L.t("chart.map.alt", leader=leader["province"], total=fmt(leader["total"]),
-                   east=fmt(regional.loc["East", "mean"]), west=fmt(regional.loc["West", "mean"]))
-    charts.append(finish(choropleth(values, "total", L.t("chart.map.legend"), L=L, width=WIDTH - 40), L=L,
-                         id="map-total", group="national", title=L.t("chart.map.title"),
-                         subtitle=L.t("chart.map.subtitle"), alt_text=alt_text, data=values, page="",
-                         topojson=sources.topojson))
+    leader = wide.iloc[0]
+    top_regions = data.indices.scores.head(TOP_OF_MAP)["region"].value_counts()
+    region, k = top_regions.index[0], int(top_regions.iloc[0])
+    top_claim = L.t("chart.map.top_all" if k == TOP_OF_MAP else "chart.map.top_most", top=TOP_OF_MAP, k=k,
+                    region=L.region(region))
+    means = {r: data.region_mean(r) for r in data.regions}
+    high, low = max(means, key=means.get), min(means, key=means.get)
+    alt_text = L.t("chart.map.alt", top=top_claim, leader=leader["province"], total=f.score(leader["total"]),
+                   high=L.region(high), high_mean=f.score(means[high]), low=L.region(low), low_mean=f.score(means[low]),
+                   not_assessed=assessed_names(data, L))
+    return finish(choropleth(values, "total", L.t("chart.map.legend"), L=L, width=WIDTH - 40), L=L, id=id,
+                  title=L.t("chart.map.title"), subtitle=L.t("chart.map.subtitle"), alt_text=alt_text, data=values,
+                  topojson=data.sources.topojson)
 
-    regions = [L.region(r) for r in REGIONS]
+
+def regions_total(data, key, L, id) -> Chart:
+    f = L.f
+    wide = localise(data.indices.scores, L)
+    regions = [L.region(r) for r in data.regions]
     dots = wide[["province", "region", "total", "rank"]]
-    alt_text = L.t("chart.regions.alt", east=fmt(regional.loc["East", "mean"]),
-                   central=fmt(regional.loc["Central", "mean"]), west=fmt(regional.loc["West", "mean"]),
-                   northeast=fmt(regional.loc["Northeast", "mean"]), east_min=fmt(regional.loc["East", "min"]),
-                   east_max=fmt(regional.loc["East", "max"]))
-    strip = alt.Chart(dots).mark_circle(size=90, opacity=0.85).encode(
+    stats = {r: data.region_stats[(r, "total")] for r in data.regions}
+    widest = max(data.regions, key=lambda r: (stats[r]["max"] - stats[r]["min"], -data.regions.index(r)))
+    alt_text = L.t("chart.regions.alt", means=L.join(
+        L.t("chart.regions.item", region=L.region(r), mean=f.score(stats[r]["mean"])) for r in data.regions),
+        widest=L.region(widest), min=f.score(stats[widest]["min"]), max=f.score(stats[widest]["max"]))
+    strip = alt.Chart(inline(dots)).mark_circle(size=90, opacity=0.85).encode(
         x=alt.X("total:Q", title=L.t("chart.map.legend"), scale=alt.Scale(zero=False)),
         y=alt.Y("region:N", sort=regions, title=None),
-        color=alt.Color("region:N", scale=alt.Scale(domain=regions, range=[REGION_COLOURS[r] for r in REGIONS]),
-                        legend=None),
+        color=alt.Color("region:N", scale=alt.Scale(domain=regions, range=categorical(len(regions))), legend=None),
         tooltip=[alt.Tooltip("province:N", title=L.t("word.province")), alt.Tooltip("region:N", title=L.t("word.region")),
                  alt.Tooltip("total:Q", title=L.t("word.total"), format=".2f"),
                  alt.Tooltip("rank:Q", title=L.t("word.rank"))],
     )
-    mean_ticks = alt.Chart(pd.DataFrame({"region": regions, "mean": [regional.loc[r, "mean"] for r in REGIONS]})).mark_tick(
-        color="#111827", thickness=2, size=28).encode(
+    mean_ticks = alt.Chart(inline(pd.DataFrame({"region": regions, "mean": [stats[r]["mean"] for r in data.regions]}))).mark_tick(
+        color=INK, thickness=2, size=28).encode(
         x="mean:Q", y=alt.Y("region:N", sort=regions),
         tooltip=[alt.Tooltip("region:N", title=L.t("word.region")),
                  alt.Tooltip("mean:Q", title=L.t("chart.regions.mean"), format=".2f")])
-    charts.append(finish((strip + mean_ticks).properties(width=WIDTH - 100, height=200), L=L,
-                         id="regions-total", group="national", title=L.t("chart.regions.title"),
-                         subtitle=L.t("chart.regions.subtitle"), alt_text=alt_text, data=dots, page="regions/"))
+    return finish((strip + mean_ticks).properties(width=WIDTH - 100, height=50 * len(regions)), L=L, id=id,
+                  title=L.t("chart.regions.title"), subtitle=L.t("chart.regions.subtitle"), alt_text=alt_text, data=dots)
 
-    corr = indices.correlations
+
+def correlations(data, key, L, id) -> Chart:
+    f, dims = L.f, data.dim_ids
+    corr = data.indices.correlations
     corr = corr[corr["method"] == "pearson"].copy()
     label = {m: L.dim(m) for m in dims + ["total"]}
     corr["a"], corr["b"] = corr["measure_a"].map(label), corr["measure_b"].map(label)
     order = [label[m] for m in dims + ["total"]]
-    off = corr[(corr["measure_a"] != corr["measure_b"]) & corr["measure_a"].isin(dims) & corr["measure_b"].isin(dims)]
-    strongest = off.sort_values("r", ascending=False).iloc[0]
-    weakest = off.sort_values("r").iloc[0]
-    alt_text = L.t("chart.corr.alt", a1=strongest["a"], b1=strongest["b"], r1=fmt(strongest["r"]),
-                   a2=weakest["a"], b2=weakest["b"], r2=fmt(weakest["r"]))
-    heat = alt.Chart(corr).mark_rect().encode(
+    pairs = corr[corr["measure_a"].isin(dims) & corr["measure_b"].isin(dims)]
+    pairs = pairs[pairs["measure_a"].map(dims.index) < pairs["measure_b"].map(dims.index)].assign(size=lambda x: x["r"].abs())
+    strongest = pairs.sort_values("size", ascending=False).iloc[0]
+    weakest = pairs.sort_values("size").iloc[0]
+    negative = pairs.sort_values("r").iloc[0]
+    alt_text = L.t("chart.corr.alt", n=data.n, a1=strongest["a"], b1=strongest["b"], r1=f.corr(strongest["r"]),
+                   a2=weakest["a"], b2=weakest["b"], r2=f.corr(weakest["r"]))
+    if negative["r"] < 0:
+        alt_text += L.t("chart.corr.alt_negative", a=negative["a"], b=negative["b"], r=f.corr(negative["r"]))
+    r_title = L.t("col.r")
+    heat = alt.Chart(inline(corr)).mark_rect().encode(
         x=alt.X("a:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30)),
         y=alt.Y("b:N", sort=order, title=None),
-        color=alt.Color("r:Q", title="Pearson r", scale=alt.Scale(scheme="blueorange", domain=[-1, 1])),
+        color=alt.Color("r:Q", title=r_title, scale=alt.Scale(scheme="blueorange", domain=[-1, 1])),
         tooltip=[alt.Tooltip("a:N", title=L.t("word.dimension")), alt.Tooltip("b:N", title=L.t("word.dimension")),
-                 alt.Tooltip("r:Q", title="Pearson r", format=".2f")])
-    text = alt.Chart(corr).mark_text(fontSize=11).encode(
+                 alt.Tooltip("r:Q", title=r_title, format=".2f")])
+    text = alt.Chart(inline(corr)).mark_text(fontSize=11).encode(
         x=alt.X("a:N", sort=order), y=alt.Y("b:N", sort=order), text=alt.Text("r:Q", format=".2f"),
-        color=alt.condition("abs(datum.r) > 0.6", alt.value("white"), alt.value("#111827")))
-    charts.append(finish((heat + text).properties(width=420, height=360), L=L, id="correlations", group="dimensions",
-                         title=L.t("chart.corr.title"), subtitle=L.t("chart.corr.subtitle"),
-                         alt_text=alt_text, data=corr[["measure_a", "measure_b", "r"]], page="dimensions/"))
-    return charts
+        color=alt.condition("abs(datum.r) > 0.6", alt.value("white"), alt.value(INK)))
+    size = 60 * len(order)
+    return finish((heat + text).properties(width=size, height=size - 60), L=L, id=id, title=L.t("chart.corr.title"),
+                  subtitle=L.t("chart.corr.subtitle", n=data.n), alt_text=alt_text,
+                  data=corr[["measure_a", "measure_b", "r"]])
 
 
-def dimension_charts(sources, indices, L) -> list[Chart]:
-    long = localise(indices.scores_long.merge(indices.scores[["adcode", "region"]], on="adcode"), L)
-    regions = [L.region(r) for r in REGIONS]
-    charts = []
-    for dim in sources.dimensions.itertuples(index=False):
-        name = L.dim_full(dim.id)
-        rows = long[long["dimension"] == dim.id].sort_values(["rank", "adcode"])
-        top, bottom = rows.iloc[0], rows.iloc[-1]
-        median = rows["score"].median()
-        page = f"dimensions/{dim.id}/"
-        data = rows[["rank", "province", "score", "maximum", "attainment", "region"]]
-        alt_text = L.t("chart.dim.alt", dim=name, top=top["province"], top_score=fmt(top["score"]), max=dim.weight,
-                       top_att=L.pct(top["attainment"]), bottom=bottom["province"],
-                       bottom_score=fmt(bottom["score"]), median=fmt(median))
-        axis = L.t("chart.dim.axis", max=dim.weight)
-        bars = alt.Chart(data).mark_bar(color=OKABE_ITO[0]).encode(
-            y=alt.Y("province:N", sort=alt.EncodingSortField("score", order="descending"), title=None),
-            x=alt.X("score:Q", title=axis, scale=alt.Scale(domain=[0, dim.weight])),
-            tooltip=[alt.Tooltip("province:N", title=L.t("word.province")),
-                     alt.Tooltip("score:Q", title=L.t("word.score"), format=".2f"),
-                     alt.Tooltip("attainment:Q", title=L.t("word.attainment_pct"), format=".1f"),
-                     alt.Tooltip("rank:Q", title=L.t("word.rank"))])
-        rule = alt.Chart(pd.DataFrame({"median": [median]})).mark_rule(color="#111827", strokeDash=[4, 3]).encode(
-            x="median:Q", tooltip=[alt.Tooltip("median:Q", title=L.t("chart.dim.median"), format=".2f")])
-        charts.append(finish((bars + rule).properties(width=WIDTH - 120, height=31 * 16), L=L,
-                             id=f"dimension-{dim.id}-ranking", group="dimensions",
-                             title=L.t("chart.dim.ranking.title", dim=name),
-                             subtitle=L.t("chart.dim.ranking.subtitle", max=dim.weight),
-                             alt_text=alt_text, data=data, page=page))
-
-        values = rows[["adcode", "province", "score", "rank"]]
-        charts.append(finish(choropleth(values, "score", L.t("word.score"), L=L, width=WIDTH - 40), L=L,
-                             id=f"dimension-{dim.id}-map", group="dimensions",
-                             title=L.t("chart.dim.map.title", dim=name),
-                             subtitle=L.t("chart.dim.map.subtitle", max=dim.weight),
-                             alt_text=L.t("chart.dim.map.alt", dim=L.lower(name), text=alt_text), data=values,
-                             page=page, topojson=sources.topojson))
-
-        means = rows.groupby("region")["score"].mean()
-        best_region = means.idxmax()
-        alt_text_dist = L.t("chart.dim.dist.alt", dim=L.lower(name), q1=fmt(rows["score"].quantile(0.25)),
-                            q3=fmt(rows["score"].quantile(0.75)), region=best_region, mean=fmt(means[best_region]))
-        strip = alt.Chart(data).mark_circle(size=80, opacity=0.85).encode(
-            x=alt.X("score:Q", title=axis, scale=alt.Scale(domain=[0, dim.weight])),
-            y=alt.Y("region:N", sort=regions, title=None),
-            color=alt.Color("region:N", legend=None,
-                            scale=alt.Scale(domain=regions, range=[REGION_COLOURS[r] for r in REGIONS])),
-            tooltip=[alt.Tooltip("province:N", title=L.t("word.province")),
-                     alt.Tooltip("region:N", title=L.t("word.region")),
-                     alt.Tooltip("score:Q", title=L.t("word.score"), format=".2f")])
-        charts.append(finish(strip.properties(width=WIDTH - 100, height=180), L=L,
-                             id=f"dimension-{dim.id}-distribution", group="dimensions",
-                             title=L.t("chart.dim.dist.title", dim=name), subtitle=L.t("chart.dim.dist.subtitle"),
-                             alt_text=alt_text_dist, data=data, page=page))
-    return charts
+def dimension_frame(data, dim_id: str, L) -> pd.DataFrame:
+    """The dimension's 31 rows, best first, with region and names in the reader's language."""
+    long = data.indices.scores_long
+    rows = long[long["dimension"] == dim_id].merge(data.indices.scores[["adcode", "region"]], on="adcode")
+    return localise(rows.sort_values(["rank", "adcode"]), L)
 
 
-def province_charts(sources, indices, L) -> list[Chart]:
-    dims = list(sources.dimensions["id"])
+def dimension_summary(data, dim_id: str, L) -> str:
+    f, d = L.f, data.dim[dim_id]
+    rows = data.dimension_rows(dim_id)
+    top, bottom = rows[0], rows[-1]
+    return L.t("chart.dim.alt", dim=L.dim_full(dim_id), top=L.province(top["province"]), top_score=f.score(top["score"]),
+               max=f.count(d["weight"]), top_att=f.pct(top["score"] / d["weight"] * 100),
+               bottom=L.province(bottom["province"]), bottom_score=f.score(bottom["score"]),
+               median=f.score(data.stats[dim_id]["median"]))
+
+
+def dimension_ranking(data, key, L, id) -> Chart:
+    d = data.dim[key["dim"]]
+    rows = dimension_frame(data, d["id"], L)
+    median = data.stats[d["id"]]["median"]
+    data_rows = rows[["rank", "province", "score", "maximum", "attainment", "region"]]
+    axis = L.t("chart.dim.axis", max=d["weight"])
+    bars = alt.Chart(inline(data_rows)).mark_bar(color=OKABE_ITO[0]).encode(
+        y=alt.Y("province:N", sort=alt.EncodingSortField("score", order="descending"), title=None),
+        x=alt.X("score:Q", title=axis, scale=alt.Scale(domain=[0, d["weight"]])),
+        tooltip=[alt.Tooltip("province:N", title=L.t("word.province")),
+                 alt.Tooltip("score:Q", title=L.t("word.score"), format=".2f"),
+                 alt.Tooltip("attainment:Q", title=L.t("word.attainment_pct"), format=".1f"),
+                 alt.Tooltip("rank:Q", title=L.t("word.rank"))])
+    rule = alt.Chart(inline(pd.DataFrame({"median": [median]}))).mark_rule(color=INK, strokeDash=[4, 3]).encode(
+        x="median:Q", tooltip=[alt.Tooltip("median:Q", title=L.t("chart.dim.median"), format=".2f")])
+    return finish((bars + rule).properties(width=WIDTH - 120, height=len(rows) * ROW_HEIGHT), L=L, id=id,
+                  title=L.t("chart.dim.ranking.title", dim=L.dim_full(d["id"])),
+                  subtitle=L.t("chart.dim.ranking.subtitle", max=d["weight"], n=data.n),
+                  alt_text=dimension_summary(data, d["id"], L), data=data_rows)
+
+
+def dimension_map(data, key, L, id) -> Chart:
+    d = data.dim[key["dim"]]
+    rows = dimension_frame(data, d["id"], L)
+    values = rows[["adcode", "province", "score", "rank"]]
+    name = L.dim_full(d["id"])
+    return finish(choropleth(values, "score", L.t("word.score"), L=L, width=WIDTH - 40), L=L, id=id,
+                  title=L.t("chart.dim.map.title", dim=name), subtitle=L.t("chart.dim.map.subtitle", max=d["weight"]),
+                  alt_text=L.t("chart.dim.map.alt", dim=L.lower(name), text=dimension_summary(data, d["id"], L)),
+                  data=values, topojson=data.sources.topojson)
+
+
+def dimension_distribution(data, key, L, id) -> Chart:
+    f, d = L.f, data.dim[key["dim"]]
+    rows = dimension_frame(data, d["id"], L)
+    regions = [L.region(r) for r in data.regions]
+    means = {r: data.region_mean(r, d["id"]) for r in data.regions}
+    best = max(data.regions, key=lambda r: means[r])
+    scores = rows["score"]
+    alt_text = L.t("chart.dim.dist.alt", dim=L.lower(L.dim_full(d["id"])), q1=f.score(scores.quantile(0.25)),
+                   q3=f.score(scores.quantile(0.75)), region=L.region(best), mean=f.score(means[best]))
+    data_rows = rows[["rank", "province", "score", "maximum", "attainment", "region"]]
+    strip = alt.Chart(inline(data_rows)).mark_circle(size=80, opacity=0.85).encode(
+        x=alt.X("score:Q", title=L.t("chart.dim.axis", max=d["weight"]), scale=alt.Scale(domain=[0, d["weight"]])),
+        y=alt.Y("region:N", sort=regions, title=None),
+        color=alt.Color("region:N", legend=None, scale=alt.Scale(domain=regions, range=categorical(len(regions)))),
+        tooltip=[alt.Tooltip("province:N", title=L.t("word.province")),
+                 alt.Tooltip("region:N", title=L.t("word.region")),
+                 alt.Tooltip("score:Q", title=L.t("word.score"), format=".2f")])
+    return finish(strip.properties(width=WIDTH - 100, height=45 * len(regions)), L=L, id=id,
+                  title=L.t("chart.dim.dist.title", dim=L.dim_full(d["id"])), subtitle=L.t("chart.dim.dist.subtitle"),
+                  alt_text=alt_text, data=data_rows)
+
+
+def province_of(data, key) -> dict:
+    return next(p for p in data.ranked if p["slug"] == key["slug"])
+
+
+def title_name(p: dict, L) -> str:
+    return L.province(p["province"]) if L.zh else f"{p['province']} {L.province_zh_short(p['province'])}"
+
+
+def province_profile(data, key, L, id) -> Chart:
+    f, dims = L.f, data.dim_ids
+    p = province_of(data, key)
     names = {d: L.dim(d) for d in dims}
-    long = localise(indices.scores_long, L)
+    long = localise(data.indices.scores_long, L)
     long["dimension_name"] = long["dimension"].map(names)
-    zh_names = dict(zip(sources.provinces["adcode"], sources.provinces["short_name_zh"]))
     tooltip = [alt.Tooltip("province:N", title=L.t("word.province")),
                alt.Tooltip("dimension_name:N", title=L.t("word.dimension")),
                alt.Tooltip("score:Q", title=L.t("word.score"), format=".2f"),
                alt.Tooltip("attainment:Q", title=L.t("word.attainment_pct"), format=".1f"),
                alt.Tooltip("rank:Q", title=L.t("word.rank"))]
-    charts = []
-    for province in indices.scores.itertuples(index=False):
-        name = L.province(province.province)
-        title_name = name if L.zh else f"{province.province} {zh_names[province.adcode]}"
-        page = f"provinces/{province.slug}/"
-        rows = long[long["adcode"] == province.adcode].set_index("dimension").loc[dims]
-        best = rows.sort_values("attainment", ascending=False).iloc[0]
-        worst = rows.sort_values("attainment").iloc[0]
-        alt_text = L.t("chart.profile.alt", name=name, best=L.lower(best["dimension_name"]),
-                       best_att=L.pct(best["attainment"]), best_rank=best["rank"],
-                       worst=L.lower(worst["dimension_name"]), worst_att=L.pct(worst["attainment"]),
-                       worst_rank=worst["rank"])
-        data = long[["adcode", "province", "dimension", "dimension_name", "score", "attainment", "rank"]].copy()
-        data["selected"] = data["adcode"] == province.adcode
-        sort = [names[d] for d in dims]
-        others = alt.Chart(data[~data["selected"]]).mark_circle(size=55, color=MUTED, opacity=0.55).encode(
-            x=alt.X("attainment:Q", title=L.t("chart.profile.axis"), scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y("dimension_name:N", sort=sort, title=None), tooltip=tooltip)
-        mine = alt.Chart(data[data["selected"]]).mark_point(size=200, filled=True, color=HIGHLIGHT, shape="diamond",
-                                                            stroke="#111827", strokeWidth=1).encode(
-            x="attainment:Q", y=alt.Y("dimension_name:N", sort=sort), tooltip=tooltip)
-        charts.append(finish((others + mine).properties(width=WIDTH - 170, height=240), L=L,
-                             id=f"province-{province.slug}-profile", group="provinces",
-                             title=L.t("chart.profile.title", name=title_name),
-                             subtitle=L.t("chart.profile.subtitle", name=name),
-                             alt_text=alt_text, data=data.drop(columns=["dimension_name"]), page=page))
-        # the page's table lists the highlighted province (the CSV has all 31)
-        charts[-1].table = data.loc[data["selected"], ["province", "dimension_name", "score", "attainment", "rank"]]
-
-        values = localise(indices.scores[["adcode", "province", "total", "rank"]], L)
-        region = L.region(province.region)
-        charts.append(finish(choropleth(values, "total", L.t("chart.map.legend"), L=L, width=300,
-                                        highlight=province.adcode), L=L,
-                             id=f"province-{province.slug}-locator", group="provinces",
-                             title=L.t("chart.locator.title", name=title_name),
-                             subtitle=L.t("chart.locator.subtitle", region=region),
-                             alt_text=L.t("chart.locator.alt", name=name, region=region),
-                             data=values[values["adcode"] == province.adcode], page=page, topojson=sources.topojson,
-                             grid=40))  # a 300-pixel locator needs a coarser grid than a full-width map
-        charts[-1].interactive = False  # a locator needs no tooltips; keeps the province page light
-    return charts
+    name = L.province(p["province"])
+    mine_rows = long[long["adcode"] == p["adcode"]].set_index("dimension").loc[dims]
+    best = mine_rows.sort_values("attainment", ascending=False).iloc[0]
+    worst = mine_rows.sort_values("attainment").iloc[0]
+    alt_text = L.t("chart.profile.alt", name=name, best=L.lower(best["dimension_name"]), best_att=f.pct(best["attainment"]),
+                   best_rank=f.rank(best["rank"]), worst=L.lower(worst["dimension_name"]),
+                   worst_att=f.pct(worst["attainment"]), worst_rank=f.rank(worst["rank"]), n=data.n)
+    rows = long[["adcode", "province", "dimension", "dimension_name", "score", "attainment", "rank"]].copy()
+    rows["selected"] = rows["adcode"] == p["adcode"]
+    sort = [names[d] for d in dims]
+    others = alt.Chart(inline(rows[~rows["selected"]])).mark_circle(size=55, color=MUTED, opacity=0.55).encode(
+        x=alt.X("attainment:Q", title=L.t("chart.profile.axis"), scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("dimension_name:N", sort=sort, title=None), tooltip=tooltip)
+    mine = alt.Chart(inline(rows[rows["selected"]])).mark_point(size=200, filled=True, color=HIGHLIGHT, shape="diamond",
+                                                        stroke=INK, strokeWidth=1).encode(
+        x="attainment:Q", y=alt.Y("dimension_name:N", sort=sort), tooltip=tooltip)
+    chart = finish((others + mine).properties(width=WIDTH - 170, height=40 * len(dims)), L=L, id=id,
+                   title=L.t("chart.profile.title", name=title_name(p, L)),
+                   subtitle=L.t("chart.profile.subtitle", name=name, others=data.n - 1,
+                                marker=L.t(HIGHLIGHT_WORD), dots=L.t(MUTED_WORD)),
+                   alt_text=alt_text, data=rows.drop(columns=["dimension_name"]))
+    # the page's table lists the highlighted province (the CSV has all of them)
+    chart.table = rows.loc[rows["selected"], ["province", "dimension_name", "score", "attainment", "rank"]].reset_index(drop=True)
+    return chart
 
 
-def robustness_charts(sources, indices, robust, L) -> list[Chart]:
+def province_locator(data, key, L, id) -> Chart:
+    p = province_of(data, key)
+    values = localise(data.indices.scores[["adcode", "province", "total", "rank"]], L)
+    region, name = L.region(p["region"]), L.province(p["province"])
+    return finish(choropleth(values, "total", L.t("chart.map.legend"), L=L, width=300, highlight=p["adcode"]), L=L,
+                  id=id, title=L.t("chart.locator.title", name=title_name(p, L)),
+                  subtitle=L.t("chart.locator.subtitle", region=region),
+                  alt_text=L.t("chart.locator.alt", name=name, region=region),
+                  data=values[values["adcode"] == p["adcode"]], topojson=data.sources.topojson,
+                  grid=40)  # a 300-pixel locator needs a coarser grid than a full-width map
+
+
+def rank_intervals(data, key, L, id) -> Chart:
+    f, robust = L.f, data.robust
     unc = localise(robust.rank_uncertainty, L)
     unc["interval"] = unc["rank_p95"] - unc["rank_p05"]
     widest = unc.sort_values(["interval", "published_rank"], ascending=[False, True]).iloc[0]
     fixed = int((unc["interval"] == 0).sum())
-    alt_text = L.t("chart.intervals.alt", n=f"{robust.settings.replications:,}", fixed=fixed, name=widest["province"],
-                   low=widest["rank_p05"], high=widest["rank_p95"], official=widest["published_rank"])
-    data = unc[["province", "published_rank", "median_rank", "rank_p05", "rank_p95"]]
-    base = alt.Chart(data).encode(y=alt.Y("province:N", sort=alt.EncodingSortField("published_rank"), title=None))
+    alt_text = L.t("chart.intervals.alt", n=f.count(robust.settings.replications),
+                   fixed=L.tn("chart.intervals.fixed", fixed), name=widest["province"], low=f.rank(widest["rank_p05"]),
+                   high=f.rank(widest["rank_p95"]), official=f.rank(widest["published_rank"]))
+    rows = unc[["province", "published_rank", "median_rank", "rank_p05", "rank_p95"]]
+    base = alt.Chart(inline(rows)).encode(y=alt.Y("province:N", sort=alt.EncodingSortField("published_rank"), title=None))
     tooltip = [alt.Tooltip("province:N", title=L.t("word.province")),
                alt.Tooltip("published_rank:Q", title=L.t("chart.intervals.official")),
                alt.Tooltip("median_rank:Q", title=L.t("chart.intervals.median")),
                alt.Tooltip("rank_p05:Q", title=L.t("chart.intervals.p05")),
                alt.Tooltip("rank_p95:Q", title=L.t("chart.intervals.p95"))]
-    chart = (base.mark_rule(strokeWidth=6, color="#56B4E9").encode(
-        x=alt.X("rank_p05:Q", title=L.t("chart.intervals.axis"), scale=alt.Scale(domain=[1, 31])),
+    chart = (base.mark_rule(strokeWidth=6, color=OKABE_ITO[4]).encode(
+        x=alt.X("rank_p05:Q", title=L.t("chart.intervals.axis"), scale=alt.Scale(domain=[1, len(rows)])),
         x2="rank_p95:Q", tooltip=tooltip)
-        + base.mark_tick(color="#111827", thickness=2, size=14).encode(x="published_rank:Q", tooltip=tooltip)
+        + base.mark_tick(color=INK, thickness=2, size=14).encode(x="published_rank:Q", tooltip=tooltip)
         + base.mark_circle(color=HIGHLIGHT, size=60, opacity=1).encode(x="median_rank:Q", tooltip=tooltip))
-    charts = [finish(chart.properties(width=WIDTH - 120, height=31 * 16), L=L, id="rank-intervals",
-                     group="methodology", title=L.t("chart.intervals.title"), subtitle=L.t("chart.intervals.subtitle"),
-                     alt_text=alt_text, data=data, page="methodology/robustness/")]
+    return finish(chart.properties(width=WIDTH - 120, height=len(rows) * ROW_HEIGHT), L=L, id=id,
+                  title=L.t("chart.intervals.title"), subtitle=L.t("chart.intervals.subtitle"), alt_text=alt_text,
+                  data=rows)
 
-    eff = robust.effective_weights.copy()
+
+def effective_weights(data, key, L, id) -> Chart:
+    f = L.f
+    eff = data.robust.effective_weights.copy()
     eff["dimension_name"] = eff["dimension"].map(L.dim)
     nominal, variance = L.t("chart.effective.nominal"), L.t("chart.effective.variance")
     tall = pd.concat([
@@ -316,24 +407,21 @@ def robustness_charts(sources, indices, robust, L) -> list[Chart]:
     ], ignore_index=True)
     top = eff.sort_values("variance_share", ascending=False).iloc[0]
     low = eff.sort_values("variance_share").iloc[0]
-    alt_text = L.t("chart.effective.alt", top=top["dimension_name"], top_share=f"{top['variance_share'] * 100:.0f}",
-                   top_weight=f"{top['nominal_weight'] * 100:.0f}", low=L.lower(low["dimension_name"]),
-                   low_share=f"{low['variance_share'] * 100:.0f}", low_weight=f"{low['nominal_weight'] * 100:.0f}")
-    order = [L.dim(d) for d in sources.dimensions["id"]]
-    bars = alt.Chart(tall).mark_bar().encode(
+    alt_text = L.t("chart.effective.alt", top=top["dimension_name"], top_share=f.share(top["variance_share"], 0),
+                   top_weight=f.share(top["nominal_weight"], 0), low=L.lower(low["dimension_name"]),
+                   low_share=f.share(low["variance_share"], 0), low_weight=f.share(low["nominal_weight"], 0))
+    order = [L.dim(d) for d in data.dim_ids]
+    bars = alt.Chart(inline(tall)).mark_bar().encode(
         y=alt.Y("dimension_name:N", sort=order, title=None),
         yOffset=alt.YOffset("measure:N", sort=[nominal, variance]),
         x=alt.X("share:Q", title=L.t("chart.effective.axis"), axis=alt.Axis(format="%")),
-        color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=[nominal, variance],
-                                                                 range=[OKABE_ITO[0], OKABE_ITO[1]])),
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=[nominal, variance], range=categorical(2))),
         tooltip=[alt.Tooltip("dimension_name:N", title=L.t("word.dimension")),
                  alt.Tooltip("measure:N", title=L.t("chart.effective.measure")),
                  alt.Tooltip("share:Q", title=L.t("chart.effective.axis"), format=".1%")])
-    charts.append(finish(bars.properties(width=WIDTH - 170, height=300), L=L, id="effective-weights",
-                         group="methodology", title=L.t("chart.effective.title"),
-                         subtitle=L.t("chart.effective.subtitle"), alt_text=alt_text,
-                         data=tall[["dimension", "measure", "share"]], page="methodology/robustness/"))
-    return charts
+    return finish(bars.properties(width=WIDTH - 170, height=50 * len(order)), L=L, id=id,
+                  title=L.t("chart.effective.title"), subtitle=L.t("chart.effective.subtitle"), alt_text=alt_text,
+                  data=tall[["dimension", "measure", "share"]])
 
 
 def weight_param(dim_id: str) -> str:
@@ -351,16 +439,22 @@ def custom_score_expr(maxima: dict[str, int]) -> str:
     return f"({total}) > 0 ? 100 * ({parts}) / ({total}) : 0"
 
 
-def explorer_chart(sources, indices, L) -> Chart:
-    """Build your own index: six sliders (Vega-Lite parameters) re-weight the attainments live."""
-    weights = dict(zip(sources.dimensions["id"], sources.dimensions["weight"]))
-    dims = list(sources.dimensions["id"])
-    wide = localise(indices.scores, L)
-    data = wide[["adcode", "province", "region", "rank"]].copy()
+SLIDER_MAX = 50  # a slider's largest weight (points); the official weights are 12 to 25
+
+
+def explorer(data, key, L, id) -> Chart:
+    """Build your own index: one slider per dimension (Vega-Lite parameters) re-weights the attainments live."""
+    weights = {d["id"]: d["weight"] for d in data.dims}
+    dims = data.dim_ids
+    wide = localise(data.indices.scores, L)
+    data_rows = wide[["adcode", "province", "region", "rank"]].copy()
     for d in dims:
-        data[f"s_{d}"] = wide[d]
+        data_rows[f"s_{d}"] = wide[d]
+    attain = pd.DataFrame({d: wide[d] / weights[d] * 100 for d in dims})
+    best_possible = nice_ceiling(attain.to_numpy().max(), 10)  # all weight on a province's best dimension
+    map_domain = [nice_floor(wide["total"].min(), 5), nice_ceiling(wide["total"].max(), 5)]
     params = [alt.param(name=weight_param(d), value=int(weights[d]),
-                        bind=alt.binding_range(min=0, max=50, step=1, name=f"{L.dim(d)} ")) for d in dims]
+                        bind=alt.binding_range(min=0, max=SLIDER_MAX, step=1, name=f"{L.dim(d)} ")) for d in dims]
     is_custom = " || ".join(f"{weight_param(d)} != {int(weights[d])}" for d in dims)
     score = custom_score_expr({d: int(weights[d]) for d in dims})
     moves = [L.t("chart.explorer.higher"), L.t("chart.explorer.same"), L.t("chart.explorer.lower")]
@@ -368,23 +462,23 @@ def explorer_chart(sources, indices, L) -> Chart:
                alt.Tooltip("custom:Q", title=L.t("chart.explorer.custom"), format=".2f"),
                alt.Tooltip("custom_rank:Q", title=L.t("chart.explorer.custom_rank")),
                alt.Tooltip("rank:Q", title=L.t("chart.intervals.official"))]
-    bars = alt.Chart(alt.InlineData(values=data.to_dict("records"))).transform_calculate(
+    bars = alt.Chart(inline(data_rows)).transform_calculate(
         custom=score).transform_window(custom_rank="rank()", sort=[alt.SortField("custom", order="descending")]
     ).transform_calculate(shift="datum.rank - datum.custom_rank").transform_calculate(
         move=f"datum.shift > 0 ? '{moves[0]}' : datum.shift < 0 ? '{moves[2]}' : '{moves[1]}'").mark_bar().encode(
         y=alt.Y("province:N", sort=alt.EncodingSortField("custom", order="descending"), title=None),
-        x=alt.X("custom:Q", title=L.t("chart.explorer.axis"), scale=alt.Scale(domain=[0, 80])),
+        x=alt.X("custom:Q", title=L.t("chart.explorer.axis"), scale=alt.Scale(domain=[0, best_possible])),
         color=alt.Color("move:N", title=L.t("chart.explorer.move_legend"),
                         scale=alt.Scale(domain=moves, range=[OKABE_ITO[0], MUTED, OKABE_ITO[5]])),
         tooltip=tooltip + [alt.Tooltip("shift:Q", title=L.t("chart.explorer.moved"))],
-    ).properties(width=WIDTH - 160, height=31 * 16)
-    stamp = alt.Chart(alt.InlineData(values=[{"text": L.t("chart.explorer.stamp")}])).mark_text(
-        align="left", baseline="top", fontSize=14, fontWeight="bold", color="#b45309", x=0, y=-22).encode(
+    ).properties(width=WIDTH - 160, height=len(data_rows) * ROW_HEIGHT)
+    stamp = alt.Chart(inline([{"text": L.t("chart.explorer.stamp")}])).mark_text(
+        align="left", baseline="top", fontSize=14, fontWeight="bold", color=STAMP, x=0, y=-22).encode(
         text="text:N", opacity=alt.condition(is_custom, alt.value(1), alt.value(0)))
-    lookup = data[["adcode", "province"] + [f"s_{d}" for d in dims]]
+    lookup = data_rows[["adcode", "province"] + [f"s_{d}" for d in dims]]
     shape = alt.Chart(topo_data()).transform_lookup(
         lookup="properties.adcode",
-        from_=alt.LookupData(alt.InlineData(values=lookup.to_dict("records")), key="adcode",
+        from_=alt.LookupData(inline(lookup), key="adcode",
                              fields=list(lookup.columns)),
     ).project(**PROJECTION)
     underlay = shape.transform_filter("!isValid(datum.province)").mark_geoshape(
@@ -392,24 +486,13 @@ def explorer_chart(sources, indices, L) -> Chart:
     choro = shape.transform_filter("isValid(datum.province)").transform_calculate(custom=score).mark_geoshape(
         stroke="white", strokeWidth=0.6).encode(
         color=alt.Color("custom:Q", title=L.t("chart.explorer.map_legend"),
-                        scale=alt.Scale(scheme="viridis", reverse=True, domain=[15, 50], clamp=True),
+                        scale=alt.Scale(scheme="viridis", reverse=True, domain=map_domain, clamp=True),
                         legend=alt.Legend(gradientLength=200, format=".0f")),
         tooltip=[alt.Tooltip("province:N", title=L.t("word.province")),
                  alt.Tooltip("custom:Q", title=L.t("chart.explorer.custom"), format=".2f")])
     chart = alt.vconcat(bars + stamp, (underlay + choro).properties(width=WIDTH - 160, height=380)).add_params(*params)
     leader = wide.iloc[0]
-    alt_text = L.t("chart.explorer.alt", leader=leader["province"], total=fmt(leader["recomputed_total"]))
-    return finish(chart, L=L, id="explorer", group="methodology", title=L.t("chart.explorer.title"),
-                  subtitle=L.t("chart.explorer.subtitle"), alt_text=alt_text, data=data, page="explore/",
-                  topojson=sources.topojson)
-
-
-def make_charts(sources, indices, robust, lang: str = "en") -> list[Chart]:
-    """Every chart of the site in one language."""
-    L = Lang(lang, sources)
-    charts = (national_charts(sources, indices, L) + dimension_charts(sources, indices, L)
-              + province_charts(sources, indices, L) + robustness_charts(sources, indices, robust, L)
-              + [explorer_chart(sources, indices, L)])
-    ids = [c.id for c in charts]
-    assert len(ids) == len(set(ids)), "chart ids must be unique"
-    return charts
+    alt_text = L.t("chart.explorer.alt", leader=leader["province"], total=L.f.score(leader["recomputed_total"]),
+                   n_dims=len(dims))
+    return finish(chart, L=L, id=id, title=L.t("chart.explorer.title"), subtitle=L.t("chart.explorer.subtitle"),
+                  alt_text=alt_text, data=data_rows, topojson=data.sources.topojson)

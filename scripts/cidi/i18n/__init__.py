@@ -9,9 +9,18 @@ from pathlib import Path
 
 import yaml
 
+from cidi.formatting import Formatter
+
 LANGS = ("en", "zh")
 CATALOGUE = Path(__file__).with_name("messages.yml")
-REGION_ZH = {"East": "东部", "Central": "中部", "West": "西部", "Northeast": "东北", "National": "全国"}
+
+
+def read_region_names(package_yml: Path | None = None) -> dict[str, str]:
+    """English region value -> Chinese name: ``region_names_zh`` of package.yml, the one place they are typed."""
+    from cidi import paths
+
+    meta = yaml.safe_load((package_yml or paths.PACKAGE_META).read_text(encoding="utf-8-sig"))
+    return dict(meta["region_names_zh"])
 
 
 class MissingMessage(KeyError):
@@ -25,10 +34,12 @@ def read_catalogue(path: Path = CATALOGUE) -> dict[str, dict[str, str]]:
 
 
 class Lang:
-    def __init__(self, code: str, sources, catalogue: dict | None = None):
+    def __init__(self, code: str, sources, catalogue: dict | None = None, region_zh: dict | None = None):
         if code not in LANGS:
             raise ValueError(f"unknown language {code!r}; the site has {LANGS}")
         self.code = code
+        self.f = Formatter(code)
+        self._region_zh = region_zh if region_zh is not None else read_region_names()
         self.catalogue = catalogue if catalogue is not None else read_catalogue()
         provinces = sources.provinces.set_index("name_en")
         self._province = dict(zip(provinces.index, provinces["short_name_zh"]))
@@ -43,6 +54,11 @@ class Lang:
         except KeyError:
             raise MissingMessage(f"message {key!r} has no {self.code!r} text in {CATALOGUE.name}") from None
         return text.format(**values) if values else text
+
+    def tn(self, key: str, count: int, **values) -> str:
+        """A message that depends on a count: ``key.one`` for exactly one (where the catalogue has it)."""
+        one = f"{key}.one"
+        return self.t(one if count == 1 and one in self.catalogue else key, n=count, **values)
 
     @property
     def zh(self) -> bool:
@@ -62,11 +78,15 @@ class Lang:
         """Short display name: 'Guangdong' / '广东'."""
         return self._province.get(name_en, name_en) if self.zh else name_en
 
+    def province_zh_short(self, name_en: str) -> str:
+        """The Chinese short name in either language ('广东'), e.g. beside the English name in a title."""
+        return self._province.get(name_en, name_en)
+
     def province_full(self, name_en: str) -> str:
         return self._province_full.get(name_en, name_en) if self.zh else name_en
 
     def region(self, region: str) -> str:
-        return REGION_ZH.get(region, region) if self.zh else region
+        return self._region_zh.get(region, region) if self.zh else region
 
     def dim(self, dim_id: str) -> str:
         """Short dimension label for charts."""
@@ -81,13 +101,20 @@ class Lang:
     def dim_full(self, dim_id: str) -> str:
         return self._dim.loc[dim_id, "name_zh" if self.zh else "name_en"]
 
+    def join(self, items: list[str]) -> str:
+        """"A, B and C" / "A、B和C"."""
+        items = list(items)
+        if len(items) <= 1:
+            return "".join(items)
+        return self.t("punct.list").join(items[:-1]) + self.t("punct.and") + items[-1]
+
     def lower(self, text: str) -> str:
         """Lower-case a name inside an English sentence; Chinese has no case."""
         return text if self.zh else text[:1].lower() + text[1:]
 
     # -- numbers --------------------------------------------------------------------------
     def pct(self, value, digits: int = 1) -> str:
-        return f"{float(value):.{digits}f}{'%' if self.zh else ' %'}"
+        return self.f.pct(value, digits)
 
     def rank(self, rank: int, of: int | None = None) -> str:
         if of is None:

@@ -1,0 +1,105 @@
+"""The one formatter: every number the site prints leaves the build through one of these functions.
+
+Rule (stated on the methodology page, "How numbers are printed"): a number is rounded **once**, from
+the full precision the build computed, **half away from zero** (2.345 -> 2.35, -2.345 -> -2.35),
+applied to the shortest decimal form of the value (so 40.15 is 40.15, not the binary 40.149999...).
+A difference between two printed figures is the difference of the printed figures, so a reader's
+own subtraction always agrees with the page. Negative numbers carry the minus sign U+2212, as
+Vega's number format does.
+
+One function per kind; the number of decimals of each kind is fixed here and nowhere else:
+
+==========  ========  ==================================================
+kind        decimals  used for
+==========  ========  ==================================================
+score       2         dimension scores, totals, means and medians of scores, gaps
+pct         1         attainment and other percentages (value already in per cent)
+share       1         a fraction 0-1 shown as a percentage
+rank        0         ranks and places
+corr        2         correlation coefficients
+stat        3         dispersion statistics (sd, cv, Gini)
+ratio       2         ratios ("times as much")
+count       0         counts, with thousands separators
+figure      as typed  national figures, printed with the digits the report printed
+==========  ========  ==================================================
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+MINUS = "\u2212"
+DECIMALS = {"score": 2, "pct": 1, "share": 1, "corr": 2, "stat": 3, "ratio": 2, "rank": 0, "count": 0}
+ROUNDING_RULE = "half away from zero"
+
+
+def rounded(value, digits: int) -> Decimal:
+    """``value`` rounded half away from zero to ``digits`` decimals (ROUND_HALF_UP is away from zero)."""
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def decimal_text(value, digits: int, grouping: bool = False) -> str:
+    """Plain text of a rounded number: U+2212 for negatives, never "-0.00"."""
+    number = rounded(value, digits)
+    if number == 0:
+        number = abs(number)
+    text = f"{abs(number):,.{digits}f}" if grouping else f"{abs(number):.{digits}f}"
+    return (MINUS + text) if number < 0 else text
+
+
+class Formatter:
+    """The site's number formats in one language (only the percent sign differs: "40.2 %" / "40.2%")."""
+
+    def __init__(self, lang: str = "en"):
+        self.lang = lang
+        self._percent = "%" if lang == "zh" else " %"
+
+    def score(self, value) -> str:
+        return decimal_text(value, DECIMALS["score"])
+
+    def pct(self, value, digits: int = DECIMALS["pct"]) -> str:
+        """A value already in per cent: 40.154 -> "40.2 %"."""
+        return decimal_text(value, digits) + self._percent
+
+    def share(self, value, digits: int = DECIMALS["share"]) -> str:
+        """A fraction shown in per cent: 0.4015 -> "40.2 %"."""
+        return self.pct(Decimal(repr(float(value))) * 100, digits)
+
+    def rank(self, value) -> str:
+        return str(int(value))
+
+    def corr(self, value) -> str:
+        return decimal_text(value, DECIMALS["corr"])
+
+    def stat(self, value) -> str:
+        return decimal_text(value, DECIMALS["stat"])
+
+    def ratio(self, value) -> str:
+        return decimal_text(value, DECIMALS["ratio"])
+
+    def count(self, value) -> str:
+        return f"{int(value):,}"
+
+    def figure(self, value) -> str:
+        """A national figure as the report printed it: 7.39 stays 7.39, 100.0 prints 100."""
+        number = Decimal(repr(float(value)))
+        text = f"{number.normalize():,f}" if number != number.to_integral() else f"{int(number):,}"
+        return text.replace("-", MINUS)
+
+    def size(self, n_bytes: int, digits: int = 1) -> str:
+        """A file size in kilobytes (1 KB = 1,024 bytes): "12.3 KB"."""
+        return decimal_text(Decimal(n_bytes) / 1024, digits, grouping=True) + " KB"
+
+    def signed(self, value, kind: str = "score") -> str:
+        """With an explicit sign: "+0.01", "−0.02", "0.00"."""
+        text = decimal_text(value, DECIMALS[kind])
+        return text if text.startswith(MINUS) or rounded(value, DECIMALS[kind]) == 0 else "+" + text
+
+    def gap(self, a, b, kind: str = "score") -> str:
+        """The difference of two figures as printed: gap(36.256, 25.545) = 36.26 - 25.55 = "10.71"."""
+        digits = DECIMALS[kind]
+        return decimal_text(rounded(a, digits) - rounded(b, digits), digits)
+
+    def gap_value(self, a, b, kind: str = "score") -> Decimal:
+        digits = DECIMALS[kind]
+        return rounded(a, digits) - rounded(b, digits)
