@@ -2,7 +2,9 @@
 
 Rule (stated on the methodology page, "How numbers are printed"): a number is rounded **once**, from
 the full precision the build computed, **half away from zero** (2.345 -> 2.35, -2.345 -> -2.35),
-applied to the shortest decimal form of the value (so 40.15 is 40.15, not the binary 40.149999...).
+applied to the value's decimal form at 12 significant digits, which removes binary floating-point
+noise: 40.15 is 40.15, not 40.149999..., and a mean of two-decimal scores that is exactly 25.545
+(stored as 25.544999999999998) rounds to 25.55.
 A difference between two printed figures is the difference of the printed figures, so a reader's
 own subtraction always agrees with the page. Negative numbers carry the minus sign U+2212, as
 Vega's number format does.
@@ -30,11 +32,12 @@ from decimal import ROUND_HALF_UP, Decimal
 MINUS = "\u2212"
 DECIMALS = {"score": 2, "pct": 1, "share": 1, "corr": 2, "stat": 3, "ratio": 2, "rank": 0, "count": 0}
 ROUNDING_RULE = "half away from zero"
+SIGNIFICANT = 12  # digits kept before rounding: float noise lies far below, every real digit above
 
 
 def rounded(value, digits: int) -> Decimal:
     """``value`` rounded half away from zero to ``digits`` decimals (ROUND_HALF_UP is away from zero)."""
-    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    exact = value if isinstance(value, Decimal) else Decimal(format(float(value), f".{SIGNIFICANT}g"))
     return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
@@ -63,7 +66,7 @@ class Formatter:
 
     def share(self, value, digits: int = DECIMALS["share"]) -> str:
         """A fraction shown in per cent: 0.4015 -> "40.2 %"."""
-        return self.pct(Decimal(repr(float(value))) * 100, digits)
+        return self.pct(Decimal(format(float(value), f".{SIGNIFICANT}g")) * 100, digits)
 
     def rank(self, value) -> str:
         return str(int(value))
@@ -82,7 +85,7 @@ class Formatter:
 
     def figure(self, value) -> str:
         """A national figure as the report printed it: 7.39 stays 7.39, 100.0 prints 100."""
-        number = Decimal(repr(float(value)))
+        number = Decimal(format(float(value), f".{SIGNIFICANT}g"))
         text = f"{number.normalize():,f}" if number != number.to_integral() else f"{int(number):,}"
         return text.replace("-", MINUS)
 

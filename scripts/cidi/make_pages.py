@@ -185,3 +185,4 @@ def add_fallback_note(text: str, L: Lang) -> str:
         end = text.index("\n---\n", 4) + 5
         return text[:end] + "\n" + note + text[end:]
     return note + text
+HAND_WRITTEN = tuple(view.template for view in registry() if view.hand_written)  # the prose pages under docs/

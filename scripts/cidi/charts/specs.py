@@ -50,6 +50,7 @@ def finish(chart, *, L, id, title, subtitle, alt_text, data, topojson=None, grid
             "padding": 12, "spacing": 0,
             "title": {"anchor": "start", "color": SUBTLE, "fontSize": 10, "fontWeight": "normal", "offset": 12,
                       "orient": "bottom", "text": f"{L.t('source.line')} · {L.t('licence.line')}"}}
+    inner.pop("config", None)  # Altair's defaults, already in CONFIG
     for key in ("params", "datasets"):  # top-level only
         if key in inner:
             spec[key] = inner.pop(key)

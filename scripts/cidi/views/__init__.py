@@ -148,3 +148,8 @@ def navigation(data, L) -> list:
                     nav.append({L.t(view.section): sections[view.section]})
                 sections[view.section].append(entry)
     return nav
+
+
+def chart_ids(data) -> list[str]:
+    """Every chart id of the site, without building the charts (for the tests and the catalogue count)."""
+    return [view.chart_id(slot, key) for view, key in pages(data) for slot in view.charts]
