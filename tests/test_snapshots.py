@@ -61,3 +61,18 @@ def test_chart_spec_snapshot(data):
 
 def test_datapackage_snapshot(package_dir):
     assert_snapshot("datapackage.json", (package_dir / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def test_the_version_is_one_fact(package_dir):
+    """package.yml types the data version; pyproject.toml and CITATION.cff (read by other tools as they are)
+    must say the same, and the citations are filled from it."""
+    import re
+    import tomllib
+
+    from cidi import paths
+
+    version = read_metadata()["version"]
+    assert tomllib.loads((paths.ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"] == version
+    assert re.search(r"^version: (\S+)$", (paths.ROOT / "CITATION.cff").read_text(encoding="utf-8"), re.M).group(1) == version
+    card = (package_dir / "README.md").read_text(encoding="utf-8")
+    assert f"version {version}." in card and f"版本 {version}。" in card and "{version}" not in card

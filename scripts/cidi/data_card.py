@@ -5,6 +5,10 @@ comes from the descriptor or the row counts, never from the text.
 """
 from __future__ import annotations
 
+from cidi.formatting import Formatter
+
+F, FZ = Formatter("en"), Formatter("zh")  # every number in the card goes through the one formatter
+
 LOAD_SNIPPETS = [
     "```python",
     "import pandas as pd",
@@ -79,7 +83,7 @@ def english(descriptor: dict, rows: dict[str, int], citation: str) -> list[str]:
         "## Verification",
         "",
         f"The six dimension scores of each of the {verification['provinces']} provinces add up to the published total",
-        f"within {verification['largest_residual']:.2f} points (largest residual: "
+        f"within {F.score(verification['largest_residual'])} points (largest residual: "
         f"{', '.join(verification['largest_residual_provinces'])}); {verification['exact_totals']} totals match",
         "exactly. Published ranks are "
         + ("consistent" if verification["ranks_match_published_totals"] else "NOT consistent")
@@ -87,8 +91,8 @@ def english(descriptor: dict, rows: dict[str, int], citation: str) -> list[str]:
         "",
         "## Robustness settings",
         "",
-        f"{robust['replications']:,} Monte Carlo replications, weights perturbed by ±{robust['weight_spread']:.0%},",
-        f"arithmetic or geometric aggregation with probability {robust['geometric_share']:.0%} each, seed {robust['seed']}.",
+        f"{F.count(robust['replications'])} Monte Carlo replications, weights perturbed by ±{F.share(robust['weight_spread'], 0)},",
+        f"arithmetic or geometric aggregation with probability {F.share(robust['geometric_share'], 0)} each, seed {robust['seed']}.",
         "",
         "## Source and citation",
         "",
@@ -104,7 +108,7 @@ def english(descriptor: dict, rows: dict[str, int], citation: str) -> list[str]:
         "- One edition (2017) only; scores are relative and cannot be compared across years.",
         "- The raw indicators and their normalisation are not published; the dimension scores appear",
         "  to be already weighted (each at most its weight in points), an inference from the numbers.",
-        f"- The report gives China a national score of {descriptor['cidi:national_score']['value']} but does not explain",
+        f"- The report gives China a national score of {F.figure(descriptor['cidi:national_score']['value'])} but does not explain",
         "  how the provincial scores relate to it.",
         "- Hong Kong, Macao and Taiwan are not assessed by the report.",
         "",
@@ -155,15 +159,15 @@ def chinese(descriptor: dict, rows: dict[str, int], citation_zh: str, province_z
         "### 核验",
         "",
         f"{verification['provinces']}个省份各自的六个维度得分之和与公布的总分相差不超过"
-        f"{verification['largest_residual']:.2f}分（残差最大的省份：{largest}）；"
+        f"{FZ.score(verification['largest_residual'])}分（残差最大的省份：{largest}）；"
         f"其中{verification['exact_totals']}个总分完全吻合。公布的排名与公布的总分"
         + ("一致" if verification["ranks_match_published_totals"] else "不一致（请注意）")
         + "。",
         "",
         "### 稳健性设置",
         "",
-        f"共进行{robust['replications']:,}次蒙特卡洛模拟：每个权重随机扰动 ±{robust['weight_spread']:.0%}，"
-        f"算术加总与几何加总的概率各为 {robust['geometric_share']:.0%}，随机种子为 {robust['seed']}。",
+        f"共进行{FZ.count(robust['replications'])}次蒙特卡洛模拟：每个权重随机扰动 ±{FZ.share(robust['weight_spread'], 0)}，"
+        f"算术加总与几何加总的概率各为 {FZ.share(robust['geometric_share'], 0)}，随机种子为 {robust['seed']}。",
         "",
         "### 来源与引用",
         "",
@@ -179,7 +183,7 @@ def chinese(descriptor: dict, rows: dict[str, int], citation_zh: str, province_z
         "- 仅涵盖一个年度（2017年）；得分为相对值，不能跨年度比较。",
         "- 报告未公布原始指标及其标准化方法；各维度得分似乎已经加权（每项最高为其权重分值），"
         "这是根据数值作出的推断。",
-        f"- 报告给出中国的全国得分为{descriptor['cidi:national_score']['value']}分，但未说明省级得分与之的关系。",
+        f"- 报告给出中国的全国得分为{FZ.figure(descriptor['cidi:national_score']['value'])}分，但未说明省级得分与之的关系。",
         "- 报告未评估香港、澳门和台湾。",
         "",
     ]

@@ -44,6 +44,11 @@ def read_metadata(path: Path = paths.PACKAGE_META) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def citation(meta: dict, lang: str = "en") -> str:
+    """How to cite the package, with its version filled in (package.yml types the version once)."""
+    return " ".join(meta["citation_zh" if lang == "zh" else "citation"].format(version=meta["version"]).split())
+
+
 def expand_fields(fields: dict, dimensions: pd.DataFrame) -> dict:
     """Replace the ``$dimensions`` placeholder by one field per dimension (from dimensions.csv)."""
     out = {}
@@ -261,7 +266,7 @@ def write_package(target: Path, tables: dict[str, pd.DataFrame], sources, indice
 
     rows = {name: len(frame) for name, frame in tables.items()}
     province_zh = dict(zip(tables["scores"]["province"], tables["scores"]["province_zh"]))
-    (target / "README.md").write_text(data_card(descriptor, rows, meta["citation"], meta["citation_zh"], province_zh),
+    (target / "README.md").write_text(data_card(descriptor, rows, citation(meta), citation(meta, "zh"), province_zh),
                                       encoding="utf-8")
     files = sorted(p for p in target.rglob("*") if p.is_file())
     write_zip(target, files, target / ZIP_NAME)

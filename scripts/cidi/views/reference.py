@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from cidi.views import View
-from cidi.write_package import ZIP_NAME
+from cidi.write_package import ZIP_NAME, citation
 
 TYPES_ZH = {"string": "文本", "number": "数值", "integer": "整数", "boolean": "布尔值"}
 UNITS_ZH = {"points": "分", "percent": "百分比"}
@@ -50,7 +50,7 @@ def data_context(data, key, L) -> dict:
             "licence": licence.get("cidi:title_zh", licence["title"]) if L.zh else licence["title"],
             "zip": ZIP_NAME, "zip_size": kilobytes(files[ZIP_NAME]["bytes"], L, 0),
             "title": d.get("cidi:title_zh", d["title"]) if L.zh else d["title"], "base_url": data.base_url,
-            "citation": data.meta["citation_zh"] if L.zh else " ".join(data.meta["citation"].split())}
+            "citation": citation(data.meta, L.code)}
 
 
 def about_context(data, key, L) -> dict:
