@@ -256,12 +256,14 @@ def test_dimension_statistics(tiny, tiny_wide):
     # gini: ordered pair differences 2 x (18 + 24 + 6) = 96 over 2 x 9 x 34 = 612 -> 0.1569,
     # max / min = 48 / 24 = 2, mean attainment 34 / 60 = 56.67 %
     assert stats.loc["alpha"].to_dict() == pytest.approx({
-        "maximum": 60.0, "mean": 34.0, "median": 30.0, "sd": 10.19804, "cv": 0.29994, "gini": 0.15686,
+        # quartiles by linear interpolation on (24, 30, 48): q1 = 24 + 0.5 x 6 = 27, q3 = 30 + 0.5 x 18 = 39
+        "maximum": 60.0, "mean": 34.0, "median": 30.0, "q1": 27.0, "q3": 39.0, "sd": 10.19804, "cv": 0.29994, "gini": 0.15686,
         "min": 24.0, "max": 48.0, "max_min_ratio": 2.0, "mean_attainment": 56.66667}, abs=1e-5)
     # beta (20, 32, 20): mean 24, median 20, sd sqrt(32) = 5.6569, cv 0.2357,
     # gini 2 x (12 + 0 + 12) = 48 over 2 x 9 x 24 = 432 -> 0.1111, 32 / 20 = 1.6, 24 / 40 = 60 %
     assert stats.loc["beta"].to_dict() == pytest.approx({
-        "maximum": 40.0, "mean": 24.0, "median": 20.0, "sd": 5.6569, "cv": 0.2357, "gini": 0.1111,
+        # on (20, 20, 32): q1 = 20, q3 = 20 + 0.5 x 12 = 26
+        "maximum": 40.0, "mean": 24.0, "median": 20.0, "q1": 20.0, "q3": 26.0, "sd": 5.6569, "cv": 0.2357, "gini": 0.1111,
         "min": 20.0, "max": 32.0, "max_min_ratio": 1.6, "mean_attainment": 60.0}, abs=1e-4)
     # total (68, 62.01, 44): maximum 100, mean 58.0033, 68 / 44 = 1.5455
     assert stats.loc["total", ["maximum", "mean", "median", "max_min_ratio", "mean_attainment"]].tolist() == pytest.approx([

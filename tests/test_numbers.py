@@ -196,3 +196,53 @@ def test_no_sentence_that_a_reader_would_trip_over(site_dir):
             if m := re.search(pattern, text):
                 problems.append(f"{path.relative_to(site_dir)}: …{text[max(0, m.start() - 40):m.end() + 40]}…")
     assert problems == [], "\n".join(problems[:10])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_dimension_pages_print_their_tables_from_the_package(site_dir, package, lang):
+    f = Formatter(lang)
+    long, corr = package["scores-long"], package["correlations"]
+    weights = dict(zip(package["dimensions"]["id"], package["dimensions"]["weight"]))
+    pearson = corr[corr["method"] == "pearson"].set_index(["measure_a", "measure_b"])["r"]
+    spearman = corr[corr["method"] == "spearman"].set_index(["measure_a", "measure_b"])["r"]
+    for d in package["dimensions"]["id"]:
+        page = page_of(site_dir, lang, f"dimensions/{d}")
+        rows = long[long["dimension"] == d].sort_values(["rank", "adcode"])
+        tops = [t for t in page.tables if len(t) == 6 and len(t[0]) == 3]  # the top and bottom five
+        assert len(tops) == 2, (lang, d)
+        for printed, expected in ((tops[0][1:], rows.head(5)), (tops[1][1:], rows.tail(5))):
+            assert [r[1:] for r in printed] == [[f.score(s), f.pct(Decimal(str(s)) / Decimal(weights[d]) * 100)]
+                                                for s in expected["score"]], (lang, d)
+        corr_rows = next(t for t in page.tables if len(t[0]) == 3 and t is not tops[0] and t is not tops[1])[1:]
+        others = [o for o in weights if o != d] + ["total"]
+        assert [r[1:] for r in corr_rows] == [[f.corr(pearson[(d, o)]), f.corr(spearman[(d, o)])] for o in others]
+
+
+def printable(package: dict[str, pd.DataFrame], f: Formatter) -> set[str]:
+    """Every way a package value may legitimately be printed: each number in each kind, and the gaps
+    between two totals or two means (differences of printed figures)."""
+    out: set[str] = set()
+    for frame in package.values():
+        for column in frame.select_dtypes("number").columns:
+            for value in frame[column].dropna():
+                out |= {f.score(value), f.corr(value), f.stat(value), f.rank(value) if float(value).is_integer() else "",
+                        f.pct(value).split("\u00a0")[0].rstrip(" %"), f.share(value).rstrip(" %")}
+    totals = list(package["scores"]["total"]) + list(package["region-summary"]["mean"])
+    out |= {f.gap(a, b) for a in totals for b in totals}
+    return out
+
+
+def test_every_number_in_a_caption_is_a_package_value(site_dir, package):
+    """Alt texts and captions (the same sentences): each number is a package value in one of the formats."""
+    for lang in LANGS:
+        f = Formatter(lang)
+        allowed = printable(package, f)
+        problems = []
+        for path in sorted((site_dir / LANGS[lang]).rglob("index.html")):
+            if lang == "en" and path.relative_to(site_dir).parts[0] == "zh":
+                continue
+            for fig in parse(path).figures:
+                for number in re.findall(r"(?<![\w.])[−-]?\d+\.\d+", fig["figcaption"]):
+                    if number.replace("-", MINUS) not in allowed:
+                        problems.append(f"{path.relative_to(site_dir)} {fig['attrs']['data-chart']}: {number}")
+        assert problems == [], (lang, problems[:10])

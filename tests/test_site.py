@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from cidi.views import SiteData, chart_ids, page_urls
+from cidi.write_package import read_metadata
 
 NOT_ASSESSED_SLUGS = {"hong-kong", "macao", "taiwan"}
 DOWNLOAD_SUFFIXES = (".csv", ".parquet", ".zip", ".json", ".png", ".svg", ".yml")
@@ -197,7 +198,7 @@ def resolve(site_dir: Path, page: Path, url: str) -> tuple[Path, str] | None:
 
 def expected_pages(sources, indices) -> set[str]:
     """Every page of one language, from the view declarations: each page, and an embed page per chart."""
-    data = SiteData(sources, indices, robust=None, descriptor={}, meta={})
+    data = SiteData(sources, indices, robust=None, descriptor={}, meta=read_metadata())
     pages = {"404.html"} | {f"{url}index.html" for url in page_urls(data)}
     return pages | {f"embed/{chart}/index.html" for chart in chart_ids(data)}
 

@@ -166,7 +166,7 @@ def dimension_statistics(wide: pd.DataFrame, dimensions: pd.DataFrame) -> pd.Dat
         x = wide[measure]
         rows.append({
             "measure": measure, "maximum": maximum, "mean": x.mean(),
-            "median": x.median(), "sd": x.std(ddof=0),
+            "median": x.median(), "q1": x.quantile(0.25), "q3": x.quantile(0.75), "sd": x.std(ddof=0),
             "cv": x.std(ddof=0) / x.mean(), "gini": gini(x),
             "min": x.min(), "max": x.max(), "max_min_ratio": x.max() / x.min(),
             "mean_attainment": x.mean() / maximum * 100,

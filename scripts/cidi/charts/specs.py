@@ -296,9 +296,9 @@ def dimension_distribution(data, key, L, id) -> Chart:
     regions = [L.region(r) for r in data.regions]
     means = {r: data.region_mean(r, d["id"]) for r in data.regions}
     best = max(data.regions, key=lambda r: means[r])
-    scores = rows["score"]
-    alt_text = L.t("chart.dim.dist.alt", dim=L.lower(L.dim_full(d["id"])), q1=f.score(scores.quantile(0.25)),
-                   q3=f.score(scores.quantile(0.75)), region=L.region(best), mean=f.score(means[best]))
+    stats = data.stats[d["id"]]
+    alt_text = L.t("chart.dim.dist.alt", dim=L.lower(L.dim_full(d["id"])), q1=f.score(stats["q1"]),
+                   q3=f.score(stats["q3"]), region=L.region(best), mean=f.score(means[best]))
     data_rows = rows[["rank", "province", "score", "maximum", "attainment", "region"]]
     strip = alt.Chart(inline(data_rows)).mark_circle(size=80, opacity=0.85).encode(
         x=alt.X("score:Q", title=L.t("chart.dim.axis", max=d["weight"]), scale=alt.Scale(domain=[0, d["weight"]])),
