@@ -36,7 +36,7 @@ PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
 SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 ZH_KEYS = {"title_zh": "cidi:title_zh", "description_zh": "cidi:description_zh"}
-UNPUBLISHED = {"decimals", "companion"}  # package.yml keys that steer the writing only
+UNPUBLISHED = {"decimals", "companion", "rule"}  # package.yml keys that steer the writing (or loading) only
 FIELD_KEYS = {"type", "title", "description", "title_zh", "description_zh", "unit", "constraints"} | UNPUBLISHED
 ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
 
