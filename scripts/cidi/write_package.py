@@ -239,7 +239,10 @@ def write_package(target: Path, tables: dict[str, pd.DataFrame], sources, indice
     provenance_dir.mkdir()
     for source in paths.SOURCE_FILES:
         sidecar = paths.provenance_of(datasets / source)
-        shutil.copyfile(sidecar, provenance_dir / sidecar.name)
+        if source in sources.provenance_text:  # as read: a BOM or CRLF from a Windows editor is not published
+            (provenance_dir / sidecar.name).write_text(sources.provenance_text[source], encoding="utf-8", newline="")
+        else:
+            shutil.copyfile(sidecar, provenance_dir / sidecar.name)
     descriptor = {
         "$schema": PROFILE,
         "name": meta["name"], "title": meta["title"], "version": meta["version"], "created": meta["created"],
