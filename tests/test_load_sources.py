@@ -678,8 +678,39 @@ def test_relative_paths_work_from_any_folder(datasets):
     assert result.stderr.endswith("\nbuild stopped; out/site was left unchanged\n")
 
 
+def test_the_build_is_given_an_absolute_site(monkeypatch, tmp_path):
+    # the site step runs mkdocs, which would resolve a relative site folder against mkdocs.yml
+    import cidi.build
+
+    given = []
+    monkeypatch.setattr(cidi.build, "build", lambda datasets, site, *args, **kwargs: given.append(site))
+    monkeypatch.chdir(tmp_path)
+    assert cidi.build.main(["--site", "out/site"]) == 0
+    assert given == [tmp_path / "out" / "site"]
+
+
 def test_a_package_built_from_files_saved_by_excel_is_byte_identical(datasets, previous_site, tmp_path):
     save_as_windows(datasets)
     site = tmp_path / "from-excel" / "site"
     build(datasets, site, Settings(replications=200), with_site=False)
     assert tree_digest(site) == tree_digest(previous_site)
+
+
+def test_a_failure_after_loading_names_its_cause_without_a_traceback(previous_site, monkeypatch, capsys):
+    import cidi.build
+
+    def broken(folder):
+        raise ValueError("the data package is not valid")
+
+    monkeypatch.setattr(cidi.build, "validate_package", broken)
+    before = tree_digest(previous_site)
+    assert cidi.build.main(["--no-site", "--site", str(previous_site), "--replications", "200"]) == 1
+    assert capsys.readouterr().err == (
+        "error: step validate_package: ValueError: the data package is not valid\n"
+        "(run again with --debug for the Python traceback)\n"
+        f"build stopped; {previous_site} was left unchanged\n")
+    assert tree_digest(previous_site) == before
+    assert cidi.build.main(["--no-site", "--site", str(previous_site), "--replications", "200", "--debug"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):\n") and "ValueError: the data package is not valid" in err
+    assert err.endswith(f"build stopped; {previous_site} was left unchanged\n")
