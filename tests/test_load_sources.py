@@ -97,14 +97,19 @@ def error_of(folder: Path) -> str:
     return str(caught.value).replace(f"{folder.as_posix()}/", "datasets/")
 
 
-def windows_bytes(text: str, newline: str = "\r\n") -> bytes:
-    """What Excel's "CSV UTF-8" (or Notepad) writes: a byte-order mark, CRLF, blank lines at the end."""
-    return b"\xef\xbb\xbf" + (text + "\n\n").replace("\n", newline).encode("utf-8")
+WINDOWS_EDITS = {  # what Windows editors add that nobody sees: each alone, then as Excel's "CSV UTF-8" writes them
+    "bom": lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"),
+    "crlf": lambda text: text.replace("\n", "\r\n").encode("utf-8"),
+    "cr": lambda text: text.replace("\n", "\r").encode("utf-8"),
+    "blank-lines-at-the-end": lambda text: (text + "\n  \n\n").encode("utf-8"),
+    "bom-crlf-blank-lines": lambda text: b"\xef\xbb\xbf" + (text + "\n\n").replace("\n", "\r\n").encode("utf-8"),
+}
 
 
-def save_as_windows(folder: Path, newline: str = "\r\n") -> None:
+def save_as_windows(folder: Path, edit: str = "bom-crlf-blank-lines") -> None:
+    """Rewrite every file of ``folder`` (CSV, sidecars, package.yml, TopoJSON) with ``WINDOWS_EDITS[edit]``."""
     for path in sorted(folder.iterdir()):
-        path.write_bytes(windows_bytes(path.read_text(encoding="utf-8"), newline))
+        path.write_bytes(WINDOWS_EDITS[edit](path.read_text(encoding="utf-8")))
 
 
 def encode(folder: Path, file: str, encoding: str) -> None:
@@ -514,11 +519,10 @@ def assert_same_sources(a, b) -> None:
     assert (a.topojson, a.provenance, a.provenance_text) == (b.topojson, b.provenance, b.provenance_text)
 
 
-@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["bom-crlf", "bom-cr"])
-def test_files_saved_by_windows_editors_load_as_if_clean(datasets, newline):
-    # every CSV, sidecar, package.yml and the TopoJSON with a BOM, CRLF (or old Mac CR) and blank lines at the end
-    save_as_windows(datasets, newline)
-    assert (datasets / "scores.csv").read_bytes().startswith(b"\xef\xbb\xbfrank,province,")
+@pytest.mark.parametrize("edit", list(WINDOWS_EDITS))
+def test_files_saved_by_windows_editors_load_as_if_clean(datasets, edit):
+    save_as_windows(datasets, edit)
+    assert (datasets / "scores.csv").read_bytes() != (paths.DATASETS / "scores.csv").read_bytes()
     assert_same_sources(load_sources(datasets), load_sources(paths.DATASETS))
 
 
