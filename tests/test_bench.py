@@ -134,18 +134,25 @@ def test_synthetic_datasets_need_at_least_the_real_provinces(tmp_path):
         bench.synthetic_datasets(tmp_path / "datasets", 30)
 
 
-def test_beyond_two_letter_codes_only_the_relaxed_process_loads(tmp_path, monkeypatch):
+def test_beyond_two_letter_codes_the_synthetic_package_yml_relaxes_the_pattern(tmp_path, monkeypatch):
     # 34 real divisions use 34 of the 676 two-letter codes: 31 + 642 = 673 regions fit, 700 do not
     assert bench.synthetic_datasets(tmp_path / "datasets", 700) is True
-    with pytest.raises(SourceError, match="iso_3166_2"):
-        load_sources(tmp_path / "datasets")
     from cidi import write_package
 
-    monkeypatch.setattr(load_sources_module, "_cell", load_sources_module._cell)  # restored after the test
-    bench.scaled_process(tmp_path / "datasets", relaxed=True)
-    assert len(load_sources(tmp_path / "datasets").scores) == 700
-    meta = write_package.read_metadata(tmp_path / "datasets" / "package.yml")
+    meta_path = tmp_path / "datasets" / "package.yml"
+    meta = write_package.read_metadata(meta_path)
     assert meta["resources"]["provinces"]["fields"]["iso_3166_2"]["constraints"]["pattern"] == bench.ISO_RELAXED
+    # load_sources takes its rules from the folder's own package.yml: the relaxed folder loads as it is
+    assert len(load_sources(tmp_path / "datasets").scores) == 700
+    monkeypatch.setattr(load_sources_module, "_cell", load_sources_module._cell)  # restored after the test
+    bench.scaled_process(tmp_path / "datasets", relaxed=True)  # still harmless
+    assert len(load_sources(tmp_path / "datasets").scores) == 700
+    # with the two-letter pattern put back, the same regions are refused
+    monkeypatch.undo()
+    meta_path.write_text(meta_path.read_text(encoding="utf-8").replace(f'"{bench.ISO_RELAXED}"',
+                                                                       f'"{bench.ISO_TWO_LETTER}"'), encoding="utf-8")
+    with pytest.raises(SourceError, match="iso_3166_2"):
+        load_sources(tmp_path / "datasets")
 
 
 def test_robustness_memory_guard():

@@ -2,9 +2,11 @@
 
 Everything is written into a temporary staging folder under ``build/``; only when every step,
 the package validation included, has succeeded does the staging site replace ``build/site/``.
-A failing build exits non-zero and leaves the previous ``build/site/`` exactly as it was.
+A failing build exits non-zero and leaves the previous ``build/site/`` exactly as it was; it
+prints every problem in the sources, or one line naming the cause of any other failure (the
+Python traceback only with ``--debug``), then "build stopped; <site> was left unchanged".
 
-    python -m cidi.build [--datasets DIR] [--replications N] [--no-site]
+    python -m cidi.build [--datasets DIR] [--site DIR] [--replications N] [--no-site] [--debug]
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import time
+import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,12 +27,15 @@ from cidi.robustness import DEFAULT_REPLICATIONS, Settings, analyse_robustness
 from cidi.write_package import package_tables, read_metadata, validate_package, write_package
 
 TIMINGS: dict[str, float] = {}
+RUNNING: list[str] = []  # the steps under way, to name the one that failed
 
 
 @contextmanager
 def step(name: str):
     start = time.perf_counter()
+    RUNNING.append(name)
     yield
+    RUNNING.pop()
     TIMINGS[name] = time.perf_counter() - start
     print(f"step {name:<18} {TIMINGS[name]:7.3f} s", flush=True)
 
@@ -76,14 +82,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replications", type=int, default=DEFAULT_REPLICATIONS)
     parser.add_argument("--no-site", action="store_true", help="build the data package only")
     parser.add_argument("--no-png", action="store_true", help="skip PNG downloads (faster local iterations)")
+    parser.add_argument("--debug", action="store_true", help="print the Python traceback of a failure")
     args = parser.parse_args(argv)
     start = time.perf_counter()
+    RUNNING.clear()
+    stopped = f"build stopped; {args.site} was left unchanged"
     try:
-        build(args.datasets, args.site, Settings(replications=args.replications), with_site=not args.no_site,
-              png=not args.no_png)
-    except SourceError as error:
+        # absolute, so that a relative --site means the same folder to every step (mkdocs resolves
+        # relative paths against mkdocs.yml, not the current folder)
+        build(args.datasets, args.site.absolute(), Settings(replications=args.replications),
+              with_site=not args.no_site, png=not args.no_png)
+    except SourceError as error:  # the sources break rules: every problem, in plain words
+        if args.debug:
+            traceback.print_exc()
         print(f"error: {error}", file=sys.stderr)
-        print(f"build stopped; {args.site} was left unchanged", file=sys.stderr)
+        print(stopped, file=sys.stderr)
+        return 1
+    except Exception as error:  # noqa: BLE001 - any other failure: its cause in one line, no traceback
+        if args.debug:
+            traceback.print_exc()
+        where = f"step {RUNNING[-1]}: " if RUNNING else ""
+        cause = str(error) or "(no message)"
+        print(f"error: {where}{type(error).__name__}: {cause}", file=sys.stderr)
+        if not args.debug:
+            print("(run again with --debug for the Python traceback)", file=sys.stderr)
+        print(stopped, file=sys.stderr)
         return 1
     print(f"step {'total':<18} {time.perf_counter() - start:7.3f} s")
     print(f"built {args.site}")

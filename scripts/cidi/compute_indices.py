@@ -12,12 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cidi.load_sources import REGIONS, SCORE_TOLERANCE_CENTS, Sources
+from cidi.load_sources import Sources
 
 NATIONAL = "National"
 TOTAL = "total"
 COMPONENT_ROUNDING = 0.005  # each printed score is rounded to two decimals
-SCORE_TOLERANCE = SCORE_TOLERANCE_CENTS / 100  # |total - sum of the six scores| allowed for rounding (load_sources)
 
 
 @dataclass(frozen=True)
@@ -144,9 +143,10 @@ def summary_statistics(frame: pd.DataFrame, measures: list[str], group: str | No
     return pd.DataFrame(rows)
 
 
-def region_summary(wide: pd.DataFrame, dimensions: pd.DataFrame) -> pd.DataFrame:
+def region_summary(wide: pd.DataFrame, dimensions: pd.DataFrame, regions: list[str] | None = None) -> pd.DataFrame:
+    """Mean, median, min and max per region and nationally; regions in the given order (package.yml's), else sorted."""
     measures = list(dimensions["id"]) + [TOTAL]
-    regions = list(REGIONS)
+    regions = list(regions) if regions else sorted(wide["region"].dropna().unique())
     frame = pd.concat([summary_statistics(wide, measures, "region"), summary_statistics(wide, measures, None)])
     frame["_region"] = frame["region"].map({r: i for i, r in enumerate(regions + [NATIONAL])})
     frame["_measure"] = frame["measure"].map({m: i for i, m in enumerate(measures)})
@@ -209,14 +209,15 @@ def rounding_pairs(wide: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
     })
 
 
-def verification(wide: pd.DataFrame) -> dict:
+def verification(wide: pd.DataFrame, tolerance: float | None = None) -> dict:
     """The published check: totals against components and ranks against totals."""
     worst = wide.loc[wide["residual"].abs().idxmax()]
     return {
         "provinces": int(len(wide)),
         "largest_residual": float(abs(worst["residual"])),
         "largest_residual_provinces": sorted(wide.loc[wide["residual"].abs() == abs(worst["residual"]), "province"]),
-        "totals_within_tolerance": bool((wide["residual"].abs() <= SCORE_TOLERANCE + 1e-9).all()),
+        "tolerance": tolerance,
+        "totals_within_tolerance": None if tolerance is None else bool((wide["residual"].abs() <= tolerance + 1e-9).all()),
         "exact_totals": int((wide["residual"] == 0).sum()),
         "ranks_match_published_totals": bool((rank_descending(wide["total"]) == wide["rank"]).all()),
         "ranks_differing_from_recomputed": int((wide["recomputed_rank"] != wide["rank"]).sum()),
@@ -231,9 +232,9 @@ def compute_indices(sources: Sources) -> Indices:
     return Indices(
         scores=wide,
         scores_long=long,
-        region_summary=region_summary(wide, sources.dimensions),
+        region_summary=region_summary(wide, sources.dimensions, list(sources.regions)),
         dimension_statistics=dimension_statistics(wide, sources.dimensions),
         correlations=correlations(wide, sources.dimensions),
         rounding_pairs=rounding_pairs(wide, dims),
-        verification=verification(wide),
+        verification=verification(wide, sources.score_tolerance),
     )

@@ -19,6 +19,7 @@ SOURCE_FILES = (
     "national-indicators.csv",
     "province-mentions.csv",
     "provinces.topo.json",
+    "units.csv",
 )
 
 

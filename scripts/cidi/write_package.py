@@ -35,7 +35,7 @@ ZIP_NAME = "cidi-data.zip"
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 ZH_KEYS = {"title_zh": "cidi:title_zh", "description_zh": "cidi:description_zh"}
-UNPUBLISHED = {"decimals", "companion"}  # package.yml keys that steer the writing only
+UNPUBLISHED = {"decimals", "companion", "rule"}  # package.yml keys that steer the writing (or loading) only
 FIELD_KEYS = {"type", "title", "description", "title_zh", "description_zh", "unit", "constraints"} | UNPUBLISHED
 ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
 
@@ -243,7 +243,10 @@ def write_package(target: Path, tables: dict[str, pd.DataFrame], sources, indice
     provenance_dir.mkdir()
     for source in paths.SOURCE_FILES:
         sidecar = paths.provenance_of(datasets / source)
-        shutil.copyfile(sidecar, provenance_dir / sidecar.name)
+        if source in sources.provenance_text:  # as read: a BOM or CRLF from a Windows editor is not published
+            (provenance_dir / sidecar.name).write_text(sources.provenance_text[source], encoding="utf-8", newline="")
+        else:
+            shutil.copyfile(sidecar, provenance_dir / sidecar.name)
     descriptor = {
         "$schema": PROFILE,
         "name": meta["name"], "title": meta["title"], "version": meta["version"], "created": meta["created"],

@@ -33,8 +33,8 @@ class SiteData:
 
     @cached_property
     def regions(self) -> list[str]:
-        """The NBS regions in package.yml order (without the national row)."""
-        return [r for r in self.region_zh if r != NATIONAL]
+        """The NBS regions in package.yml order (the enum of provinces.nbs_region)."""
+        return list(self.sources.regions) or [r for r in self.region_zh if r != NATIONAL]
 
     @cached_property
     def dims(self) -> list[dict]:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from cidi.charts import specs
-from cidi.compute_indices import COMPONENT_ROUNDING, SCORE_TOLERANCE, TOTAL
+from cidi.compute_indices import COMPONENT_ROUNDING, TOTAL
 from cidi.formatting import ROUNDING_RULE
 from cidi.views import ChartSlot, View
 
@@ -43,7 +43,7 @@ def methodology_context(data, key, L) -> dict:
         "largest_residual": f.score(v["largest_residual"]),
         "largest_residual_provinces": L.join(L.province(by_name[name]["province"]) for name in v["largest_residual_provinces"]),
         "exact_totals": f.count(v["exact_totals"]), "ranks_consistent": v["ranks_match_published_totals"],
-        "tolerance": f.score(SCORE_TOLERANCE),
+        "tolerance": f.score(v["tolerance"]),
         "residuals": residuals,
         "half_width": f.stat(COMPONENT_ROUNDING * len(data.dims)), "component_rounding": f.stat(COMPONENT_ROUNDING),
         "pairs": pairs,
