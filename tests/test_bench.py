@@ -1,4 +1,4 @@
-"""The benchmark's pure helpers: step lines, page weight, synthetic datasets, memory guard.
+"""The benchmark's helpers: step lines, the repository copy, page weight, synthetic datasets, memory guard.
 
 Fast: nothing here builds the site or runs a benchmark.
 """
@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from cidi import bench, load_sources as load_sources_module
+from cidi import load_sources as load_sources_module
+from cidi.bench import pages, report, run, scale, synthetic
 from cidi.load_sources import SourceError, load_sources
 
 
@@ -23,10 +24,10 @@ def test_parse_steps_reads_step_lines_and_ignores_the_rest():
         "step total               45.850 s\n"
         "built /tmp/site\n"
     )
-    assert bench.parse_steps(output) == {"load_sources": 0.085, "robustness": 1.75, "make_charts": 3.863,
+    assert run.parse_steps(output) == {"load_sources": 0.085, "robustness": 1.75, "make_charts": 3.863,
                                          "total": 45.85}
-    assert list(bench.parse_steps(output)) == ["load_sources", "robustness", "make_charts", "total"]
-    assert bench.parse_steps("") == {}
+    assert list(run.parse_steps(output)) == ["load_sources", "robustness", "make_charts", "total"]
+    assert run.parse_steps("") == {}
 
 
 @pytest.mark.parametrize("page, href, expected", [
@@ -43,7 +44,7 @@ def test_parse_steps_reads_step_lines_and_ignores_the_rest():
     ("index.html", "data:image/svg+xml;base64,AAAA", None),
 ])
 def test_resolve_relative_urls_against_the_page(page, href, expected):
-    assert bench.resolve(page, href) == expected
+    assert pages.resolve(page, href) == expected
 
 
 def test_page_weight_counts_first_view_then_charts(tmp_path):
@@ -69,9 +70,9 @@ def test_page_weight_counts_first_view_then_charts(tmp_path):
     ).encode()
     (site / "sub" / "index.html").write_bytes(html)
 
-    weight = bench.page_weight(site, "sub/index.html")
+    weight = pages.page_weight(site, "sub/index.html")
 
-    gz = bench.gzip_size
+    gz = pages.gzip_size
     first_view = ["a.css", "b.js", "charts/c.svg"]
     assert weight.static_raw == len(html) + 150 + 160 + 11
     assert weight.static_gzip == gz(html) + sum(gz(files[f]) for f in first_view)
@@ -89,69 +90,77 @@ def test_page_weight_falls_back_to_the_site_vega_when_a_figure_names_none(tmp_pa
     (tmp_path / "s.vg.json").write_bytes(b"{}")
     html = b'<figure class="cidi-chart" data-spec="s.vg.json"></figure>'
     (tmp_path / "index.html").write_bytes(html)
-    weight = bench.page_weight(tmp_path, "index.html")
+    weight = pages.page_weight(tmp_path, "index.html")
     assert weight.interactive_raw - weight.static_raw == 1000 + 2
 
 
 def test_figure_lines_carry_budget_and_verdict():
-    assert bench.figure("build.wall", 45.8504, "s") == "bench build.wall 45.850 s"
-    assert bench.figure("robustness.x", 0.5, "s", 2.0) == "bench robustness.x 0.500 s budget 2.0 s PASS"
-    assert bench.figure("page.p.gzip", 100_001, "B", 100_000) == "bench page.p.gzip 100001 B budget 100000 B OVER"
-    assert bench.note("n", "two\n words") == "note n two words"
+    assert report.figure("build.wall", 45.8504, "s") == "bench build.wall 45.850 s"
+    assert report.figure("robustness.x", 0.5, "s", 2.0) == "bench robustness.x 0.500 s budget 2.0 s PASS"
+    assert report.figure("page.p.gzip", 100_001, "B", 100_000) == "bench page.p.gzip 100001 B budget 100000 B OVER"
+    assert report.note("n", "two\n words") == "note n two words"
 
 
 def test_letters_and_iso_codes():
-    assert bench.letters(0, 3) == "aaa"
-    assert bench.letters(27, 3) == "abb"  # 27 = 1 x 26 + 1
+    assert synthetic.letters(0, 3) == "aaa"
+    assert synthetic.letters(27, 3) == "abb"  # 27 = 1 x 26 + 1
     with pytest.raises(ValueError):
-        bench.letters(26**2, 2)
+        synthetic.letters(26**2, 2)
     taken = {"CN-AA", "CN-BJ"}
-    assert bench.two_letter_capacity(taken) == 26 * 26 - 2
-    codes = bench.iso_codes(700, taken)
+    assert synthetic.two_letter_capacity(taken) == 26 * 26 - 2
+    codes = synthetic.iso_codes(700, taken)
     assert len(set(codes)) == 700 and not set(codes) & taken
     assert codes[:2] == ["CN-AB", "CN-AC"]
     assert codes[673:675] == ["CN-ZZ", "CN-AAA"]  # 676 - 2 = 674 two-letter codes (0..673), then three letters
-    assert all(re.fullmatch(bench.ISO_RELAXED, c) for c in codes)
+    assert all(re.fullmatch(synthetic.ISO_RELAXED, c) for c in codes)
 
 
 def test_synthetic_datasets_are_accepted_by_load_sources(tmp_path):
-    relaxed = bench.synthetic_datasets(tmp_path / "datasets", 50)
+    relaxed = synthetic.synthetic_datasets(tmp_path / "datasets", 50)
     assert relaxed is False
     sources = load_sources(tmp_path / "datasets")
     assert len(sources.scores) == 50
     assert sorted(sources.scores["rank"]) == list(range(1, 51))
     assert sources.provinces["assessed"].sum() == 50
-    synthetic = sources.provinces[sources.provinces["adcode"].str.startswith("9")]
-    assert len(synthetic) == 19  # 50 - the 31 real provinces
+    made = sources.provinces[sources.provinces["adcode"].str.startswith("9")]
+    assert len(made) == 19  # 50 - the 31 real provinces
     codes = [g["properties"]["adcode"] for g in sources.topojson["objects"]["provinces"]["geometries"]]
-    assert set(synthetic["adcode"]) <= set(codes)
+    assert set(made["adcode"]) <= set(codes)
     real = load_sources()
     assert set(real.scores["adcode"]) <= set(sources.scores["adcode"])
 
 
 def test_synthetic_datasets_need_at_least_the_real_provinces(tmp_path):
     with pytest.raises(ValueError, match="31 assessed"):
-        bench.synthetic_datasets(tmp_path / "datasets", 30)
+        synthetic.synthetic_datasets(tmp_path / "datasets", 30)
 
 
 def test_beyond_two_letter_codes_only_the_relaxed_process_loads(tmp_path, monkeypatch):
     # 34 real divisions use 34 of the 676 two-letter codes: 31 + 642 = 673 regions fit, 700 do not
-    assert bench.synthetic_datasets(tmp_path / "datasets", 700) is True
+    assert synthetic.synthetic_datasets(tmp_path / "datasets", 700) is True
     with pytest.raises(SourceError, match="iso_3166_2"):
         load_sources(tmp_path / "datasets")
     from cidi import write_package
 
     monkeypatch.setattr(load_sources_module, "_cell", load_sources_module._cell)  # restored after the test
-    bench.scaled_process(tmp_path / "datasets", relaxed=True)
+    synthetic.relax_iso_pattern()
     assert len(load_sources(tmp_path / "datasets").scores) == 700
     meta = write_package.read_metadata(tmp_path / "datasets" / "package.yml")
-    assert meta["resources"]["provinces"]["fields"]["iso_3166_2"]["constraints"]["pattern"] == bench.ISO_RELAXED
+    assert meta["resources"]["provinces"]["fields"]["iso_3166_2"]["constraints"]["pattern"] == synthetic.ISO_RELAXED
 
 
 def test_robustness_memory_guard():
     # 31 provinces: 5,000 x 31 x 31 = 4.8 MB per block, far below 4 GB: the default stands
-    assert bench.replications_within(31, bench.MEMORY_BUDGET, 10_000) == 10_000
+    assert scale.replications_within(31, scale.MEMORY_BUDGET, 10_000) == 10_000
     # 3,000 regions: each replication compares 3,000 x 3,000 = 9 MB; 300 fit in 4 GB, 400 do not
-    assert bench.replications_within(3000, bench.MEMORY_BUDGET, 10_000) == 300
-    assert bench.robustness_peak_bytes(3000, 300) <= bench.MEMORY_BUDGET < bench.robustness_peak_bytes(3000, 400)
-    assert bench.robustness_peak_bytes(3000, 10_000) > 40 * 10**9
+    assert scale.replications_within(3000, scale.MEMORY_BUDGET, 10_000) == 300
+    assert scale.robustness_peak_bytes(3000, 300) <= scale.MEMORY_BUDGET < scale.robustness_peak_bytes(3000, 400)
+    assert scale.robustness_peak_bytes(3000, 10_000) > 40 * 10**9
+
+
+def test_scaling_subprocess_command_lines(tmp_path):
+    command = scale.child("build", tmp_path / "d", 300, True, tmp_path / "s")
+    assert command[1:] == ["-m", "cidi.bench.scale", "build", str(tmp_path / "d"), "--replications", "300",
+                           "--relaxed-iso", "--site", str(tmp_path / "s")]
+    assert scale.child("robustness", tmp_path / "d", 10, False)[3:] == ["robustness", str(tmp_path / "d"),
+                                                                        "--replications", "10"]
