@@ -164,3 +164,11 @@ def test_scaling_subprocess_command_lines(tmp_path):
                            "--relaxed-iso", "--site", str(tmp_path / "s")]
     assert scale.child("robustness", tmp_path / "d", 10, False)[3:] == ["robustness", str(tmp_path / "d"),
                                                                         "--replications", "10"]
+
+
+def test_site_steps_add_up_over_both_languages():
+    steps = {"render_charts.en": 1.5, "render_charts.zh": 2.0, "render_charts_extra": 9.0, "make_pages": 0.5}
+    assert scale.step_seconds(steps, "render_charts") == 3.5  # 1.5 + 2.0; another step's name is not a part
+    assert scale.step_seconds(steps, "make_pages") == 0.5
+    assert scale.step_seconds(steps, "mkdocs_build") == 0
+

@@ -129,21 +129,26 @@ def bench_scaling(sizes: tuple[int, ...], work: Path) -> list[str]:
     return lines + growth(measured, replications_at)
 
 
+def step_seconds(steps: dict[str, float], name: str) -> float:
+    """A step's time summed over its per-language parts: ``render_charts`` is ``render_charts.en`` + ``.zh``."""
+    return sum(seconds for step, seconds in steps.items() if step == name or step.startswith(f"{name}."))
+
+
 def site_estimate(steps: dict[str, float], site: Path, sizes: tuple[int, ...]) -> list[str]:
     """Estimated site steps at N regions, from the measured build: (render_charts + make_pages)
-    per chart x charts at N, plus mkdocs_build per page x pages at N. Per-region charts and pages
-    are those named after a province slug (province pages, their charts and embeds)."""
-    if not all(s in steps for s in SITE_STEPS_PER_CHART) or not (site / "charts").is_dir():
+    per chart x charts at N, plus mkdocs_build per page x pages at N, both languages. Per-region
+    charts and pages are those named after a province slug (province pages, their charts and embeds)."""
+    if not all(step_seconds(steps, s) for s in SITE_STEPS_PER_CHART) or not (site / "charts").is_dir():
         return [note("estimate", "no site build to estimate from")]
-    charts = sorted(p.name for p in (site / "charts").glob("*.vg.json"))
+    charts = sorted(p.name for p in [*site.glob("charts/*.vg.json"), *site.glob("*/charts/*.vg.json")])
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html"))
     slugs = [p.name for p in (site / "provinces").iterdir() if p.is_dir()]
     n = len(slugs)
     per_region_charts = sum(1 for c in charts if any(c.startswith(f"province-{s}-") for s in slugs)) / n
     per_region_pages = sum(1 for p in pages if any(f"/{s}/" in f"/{p}" or f"province-{s}-" in p
                                                    for s in slugs)) / n
-    per_chart = sum(steps[s] for s in SITE_STEPS_PER_CHART) / len(charts)
-    per_page = steps.get("mkdocs_build", 0.0) / len(pages)
+    per_chart = sum(step_seconds(steps, s) for s in SITE_STEPS_PER_CHART) / len(charts)
+    per_page = step_seconds(steps, "mkdocs_build") / len(pages)
     lines = [figure("estimate.site.seconds_per_chart", per_chart, "s"),
              figure("estimate.site.seconds_per_page", per_page, "s"),
              figure("estimate.site.charts_per_region", per_region_charts, "charts/region"),
