@@ -9,6 +9,7 @@ import re
 import pytest
 
 from cidi import load_sources as load_sources_module
+from cidi import paths
 from cidi.bench import pages, report, run, scale, synthetic
 from cidi.load_sources import SourceError, load_sources
 
@@ -171,4 +172,40 @@ def test_site_steps_add_up_over_both_languages():
     assert scale.step_seconds(steps, "render_charts") == 3.5  # 1.5 + 2.0; another step's name is not a part
     assert scale.step_seconds(steps, "make_pages") == 0.5
     assert scale.step_seconds(steps, "mkdocs_build") == 0
+
+
+def test_the_repository_copy_leaves_out_build_outputs_and_links_the_environment(tmp_path):
+    source = tmp_path / "repo"
+    for name in ("docs/about.md", "build/site/index.html", ".git", "scripts/cidi/__pycache__/x.pyc",
+                 "tests/snapshots/page.md.changed", "tests/snapshots/page.md"):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_text("x", encoding="utf-8")
+    (source / ".venv" / "bin").mkdir(parents=True)
+
+    copy = run.copy_repository(tmp_path / "copy", source)
+
+    files = sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file())
+    assert files == ["docs/about.md", "tests/snapshots/page.md"]
+    assert (copy / ".venv").is_symlink() and (copy / ".venv").resolve() == (source / ".venv").resolve()
+    assert not (copy / "build").exists()
+
+
+def test_editing_a_page_changes_only_the_copy(tmp_path):
+    copy = tmp_path / "copy"
+    (copy / "docs").mkdir(parents=True)
+    (copy / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
+    run.edit_page(copy)
+    assert (copy / "docs" / "about.md").read_text(encoding="utf-8") == "# About\n" + run.EDIT
+    assert run.EDITED_PAGE == "docs/about.md" and (paths.ROOT / run.EDITED_PAGE).is_file()
+
+
+def test_build_lines_carry_the_budget_and_each_step(tmp_path):
+    result = run.Run(0, "step load_sources 0.100 s\nstep total 9.500 s\n", "", 10.25, 2048)
+    lines, steps = run.build_lines("build.rebuild", result, run.BUDGET_REBUILD)
+    assert lines == ["bench build.rebuild.wall 10.250 s budget 8.0 s OVER",
+                     "bench build.rebuild.step.load_sources 0.100 s", "bench build.rebuild.step.total 9.500 s",
+                     "bench build.rebuild.max_rss 2048 B"]
+    assert steps == {"load_sources": 0.1, "total": 9.5}
+    failed, _ = run.build_lines("build", run.Run(None, "", "one\ntwo\n", 300.0, 0), run.BUDGET_CLEAN_BUILD)
+    assert failed[-1] == "note build.failed timed out: one | two"
 
