@@ -209,3 +209,15 @@ def test_build_lines_carry_the_budget_and_each_step(tmp_path):
     failed, _ = run.build_lines("build", run.Run(None, "", "one\ntwo\n", 300.0, 0), run.BUDGET_CLEAN_BUILD)
     assert failed[-1] == "note build.failed timed out: one | two"
 
+
+def test_every_page_type_has_a_budget_in_both_languages(tmp_path):
+    (tmp_path / "embed" / "map-total").mkdir(parents=True)
+    (tmp_path / "embed" / "map-total" / "index.html").write_text("", encoding="utf-8")
+    types = pages.page_types(tmp_path)
+    assert types["zh.province"] == "zh/provinces/guangdong/index.html"
+    assert types["embed"] == "embed/map-total/index.html"
+    assert types["zh.embed"] == "zh/embed/map-total/index.html"  # none built: the page a test will miss
+    assert len(types) == 2 * (len(pages.PAGES) + 1)
+    assert {kind: pages.budget_of(kind) for kind in types}  # no KeyError
+    assert pages.budget_of("zh.embed.max") == pages.PAGE_BUDGETS["embed"]
+

@@ -13,7 +13,7 @@ order, after a short header::
 
 Seconds have three decimals, sizes are whole bytes (1 kB = 1000 B), gzip is level 6 per file
 (as a web server compresses each response). Progress goes to stderr. Budgets are reported,
-never enforced here.
+never enforced here; the page-weight budgets are also tests (``tests/test_budgets.py``).
 
 Sections, in this order, one module each:
 
