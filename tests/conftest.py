@@ -5,6 +5,9 @@ frictionless validation) runs without the site step, so these tests never depend
 
 The site tests read the site ``make build`` wrote (``site_dir``); the browser tests load it from a
 local HTTP server (``server``) in one headless Chromium shared by the session (``chromium``).
+
+Markers (``pyproject.toml``): ``browser`` for every test that uses Chromium (enforced at collection
+below) and ``slow`` for the full rebuilds; ``make test-fast`` runs everything else.
 """
 from __future__ import annotations
 
@@ -22,6 +25,17 @@ from cidi.build import build
 from cidi.compute_indices import compute_indices
 from cidi.load_sources import load_sources
 from cidi.robustness import Settings, analyse_robustness
+
+
+BROWSER_FIXTURES = {"chromium", "server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that drives the browser must say so, or ``make test-fast`` would start Chromium."""
+    unmarked = [item.nodeid for item in items
+                if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("browser")]
+    if unmarked:
+        raise pytest.UsageError("tests using the browser without @pytest.mark.browser: " + ", ".join(unmarked))
 
 
 @pytest.fixture(scope="session")
