@@ -6,12 +6,19 @@ frictionless validation) runs without the site step, so these tests never depend
 The site tests read the site ``make build`` wrote (``site_dir``); the browser tests load it from a
 local HTTP server (``server``) in one headless Chromium shared by the session (``chromium``).
 
+Helpers shared by several test modules (import them: ``from conftest import tree_digest``):
+``tree_digest``, ``descriptor_of`` and ``DIMENSION_IDS``, read straight from ``datasets/dimensions.csv``
+(not through the loader under test).
+
 Markers (``pyproject.toml``): ``browser`` for every test that uses Chromium (enforced at collection
 below) and ``slow`` for the full rebuilds; ``make test-fast`` runs everything else.
 """
 from __future__ import annotations
 
+import csv
 import functools
+import hashlib
+import json
 import os
 import shutil
 import threading
@@ -26,6 +33,24 @@ from cidi.compute_indices import compute_indices
 from cidi.load_sources import load_sources
 from cidi.robustness import Settings, analyse_robustness
 
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Relative path -> SHA-256 of every file under ``folder``."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def descriptor_of(folder: Path) -> dict:
+    """The ``datapackage.json`` of a package folder."""
+    return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def _dimension_ids() -> list[str]:
+    with (paths.DATASETS / "dimensions.csv").open(encoding="utf-8", newline="") as handle:
+        return [row["id"] for row in sorted(csv.DictReader(handle), key=lambda row: int(row["order"]))]
+
+
+DIMENSION_IDS = _dimension_ids()  # in the methodology's order: infrastructure ... cyberspace_regulation
 
 BROWSER_FIXTURES = {"chromium", "server"}
 

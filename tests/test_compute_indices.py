@@ -16,6 +16,7 @@ from cidi.compute_indices import (
     rounding_pairs, strongest_and_weakest, verification, wide_scores, z_scores,
 )
 from cidi.load_sources import Sources
+from conftest import DIMENSION_IDS
 
 # --------------------------------------------------------------------------------------------
 # The tiny fixture: 3 provinces x 2 dimensions, weights 60 / 40 (the weight is also the maximum
@@ -326,9 +327,8 @@ def test_verification_matches_the_printed_table(indices):
     # Recompute the largest |total - sum of the six scores| from the printed text, exactly.
     with (paths.DATASETS / "scores.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    dims = ["infrastructure", "innovation", "digital_economy", "internet_application", "cyber_security",
-            "cyberspace_regulation"]
-    residuals = {row["province"]: abs(Decimal(row["total"]) - sum(Decimal(row[d]) for d in dims)) for row in rows}
+    residuals = {row["province"]: abs(Decimal(row["total"]) - sum(Decimal(row[d]) for d in DIMENSION_IDS))
+                 for row in rows}
     largest = max(residuals.values())
     assert largest == Decimal("0.02")  # the figure quoted in the report and scores.provenance.yml
 
