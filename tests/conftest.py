@@ -1,7 +1,8 @@
 """Shared fixtures: the real sources, their indices and robustness, and one built data package.
 
-Each fixture is session-scoped and built once; the package build (about 1.5 s, mostly the
-frictionless validation) runs without the site step, so these tests never depend on the site code.
+Each fixture is session-scoped and built once; the package build (about 1 s) runs without the site
+step, so these tests never depend on the site code, and without the build's own validation step
+(5 s): ``test_package.py::test_frictionless_validates_the_package`` validates the same folder.
 
 The site tests read the site ``make build`` wrote (``site_dir``); the browser tests load it from a
 local HTTP server (``server``) in one headless Chromium shared by the session (``chromium``).
@@ -81,8 +82,12 @@ def robust(indices, sources):
 @pytest.fixture(scope="session")
 def package_dir(tmp_path_factory) -> Path:
     """The data package built from ``datasets/`` with the default settings: ``<site>/data``."""
+    import cidi.build
+
     site = tmp_path_factory.mktemp("package") / "site"
-    build(paths.DATASETS, site, Settings(), with_site=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cidi.build, "validate_package", lambda folder: None)
+        build(paths.DATASETS, site, Settings(), with_site=False)
     return site / "data"
 
 
