@@ -9,13 +9,13 @@ export PYTHONPATH := $(CURDIR)/scripts
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-INPUTS := $(shell find datasets scripts docs -type f -not -path "*/__pycache__/*" 2>/dev/null) mkdocs.yml mkdocs.zh.yml requirements.lock
+INPUTS := $(shell find datasets scripts docs -type f -not -path "*/__pycache__/*" -not -path "scripts/cidi/bench/*" 2>/dev/null) mkdocs.yml mkdocs.zh.yml requirements.lock
 
 .DEFAULT_GOAL := help
-.PHONY: help build test serve bench clean lock
+.PHONY: help build test test-fast serve bench clean lock
 
 help: ## List the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock scripts/js.lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,13 +31,16 @@ build/.stamp: $(STAMP) $(INPUTS)
 	$(PY) -m cidi.build
 	@touch $@
 
-test: $(STAMP) build/.stamp ## Run the test suite against the built site (builds first if inputs changed)
+test: $(STAMP) build/.stamp ## Run the whole test suite against the built site (builds first if inputs changed)
 	$(PY) -m pytest
+
+test-fast: $(STAMP) build/.stamp ## The inner loop: every test but the browser and full-rebuild ones (markers browser, slow)
+	$(PY) -m pytest -m "not slow and not browser"
 
 serve: $(STAMP) build/.stamp ## Serve build/site/ on http://127.0.0.1:$(PORT)/
 	$(PY) -m http.server --directory build/site --bind 127.0.0.1 $(PORT)
 
-bench: $(STAMP) ## Print build times, page and script sizes, robustness and scaling figures
+bench: $(STAMP) ## Print build and rebuild times, page and script sizes, robustness and scaling figures, against budgets
 	$(PY) -m cidi.bench
 
 clean: ## Remove build outputs (keeps .venv)

@@ -8,36 +8,13 @@ from __future__ import annotations
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-import pytest
+from cidi.bench.pages import EMBED_PREFERRED, PAGES
 
-# One page of each type (path under the site root).
-PAGE_TYPES = {
-    "home": "",
-    "province": "provinces/guangdong/",
-    "dimension": "dimensions/innovation/",
-    "regions": "regions/",
-    "national-figures": "national-figures/",
-    "methodology": "methodology/",
-    "robustness": "methodology/robustness/",
-    "data": "data/",
-    "about": "about/",
-    "404": "404.html",
-}
-# The Chinese site: one page of each type too (the same checks hold for /zh/).
+# One page of each type (path under the site root), from the view declarations, and its Chinese twin.
+# A missing page fails its tests.
+PAGE_TYPES = {kind: path.removesuffix("index.html") for kind, path in PAGES.items()}
+PAGE_TYPES["embed"] = f"embed/{EMBED_PREFERRED}/"
 PAGE_TYPES |= {f"zh-{kind}": f"zh/{path}" for kind, path in list(PAGE_TYPES.items())}
-# Pages being added by another change (the chart catalogue, the index explorer, chart embeds): tested when
-# the built site has them, skipped otherwise.
-NEW_PAGE_TYPES = {
-    "charts": "charts/",
-    "explore": "explore/",
-    "embed": "embed/map-total/",
-}
-NEW_PAGE_TYPES |= {f"zh-{kind}": f"zh/{path}" for kind, path in list(NEW_PAGE_TYPES.items())}
-
-
-def skip_unless_built(site_dir, path: str) -> None:
-    if not (site_dir / path / "index.html").is_file():
-        pytest.skip(f"the built site has no {path} yet")
 
 
 class Watch:

@@ -1,14 +1,25 @@
 """Shared fixtures: the real sources, their indices and robustness, and one built data package.
 
-Each fixture is session-scoped and built once; the package build (about 1.5 s, mostly the
-frictionless validation) runs without the site step, so these tests never depend on the site code.
+Each fixture is session-scoped and built once; the package build (about 1 s) runs without the site
+step, so these tests never depend on the site code, and without the build's own validation step
+(5 s): ``test_package.py::test_frictionless_validates_the_package`` validates the same folder.
 
 The site tests read the site ``make build`` wrote (``site_dir``); the browser tests load it from a
 local HTTP server (``server``) in one headless Chromium shared by the session (``chromium``).
+
+Helpers shared by several test modules (import them: ``from conftest import tree_digest``):
+``tree_digest``, ``descriptor_of`` and ``DIMENSION_IDS``, read straight from ``datasets/dimensions.csv``
+(not through the loader under test).
+
+Markers (``pyproject.toml``): ``browser`` for every test that uses Chromium (enforced at collection
+below) and ``slow`` for the full rebuilds; ``make test-fast`` runs everything else.
 """
 from __future__ import annotations
 
+import csv
 import functools
+import hashlib
+import json
 import os
 import shutil
 import threading
@@ -22,6 +33,35 @@ from cidi.build import build
 from cidi.compute_indices import compute_indices
 from cidi.load_sources import load_sources
 from cidi.robustness import Settings, analyse_robustness
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Relative path -> SHA-256 of every file under ``folder``."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def descriptor_of(folder: Path) -> dict:
+    """The ``datapackage.json`` of a package folder."""
+    return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def _dimension_ids() -> list[str]:
+    with (paths.DATASETS / "dimensions.csv").open(encoding="utf-8", newline="") as handle:
+        return [row["id"] for row in sorted(csv.DictReader(handle), key=lambda row: int(row["order"]))]
+
+
+DIMENSION_IDS = _dimension_ids()  # in the methodology's order: infrastructure ... cyberspace_regulation
+
+BROWSER_FIXTURES = {"chromium", "server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that drives the browser must say so, or ``make test-fast`` would start Chromium."""
+    unmarked = [item.nodeid for item in items
+                if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("browser")]
+    if unmarked:
+        raise pytest.UsageError("tests using the browser without @pytest.mark.browser: " + ", ".join(unmarked))
 
 
 @pytest.fixture(scope="session")
@@ -42,8 +82,12 @@ def robust(indices, sources):
 @pytest.fixture(scope="session")
 def package_dir(tmp_path_factory) -> Path:
     """The data package built from ``datasets/`` with the default settings: ``<site>/data``."""
+    import cidi.build
+
     site = tmp_path_factory.mktemp("package") / "site"
-    build(paths.DATASETS, site, Settings(), with_site=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cidi.build, "validate_package", lambda folder: None)
+        build(paths.DATASETS, site, Settings(), with_site=False)
     return site / "data"
 
 

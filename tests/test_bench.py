@@ -1,4 +1,4 @@
-"""The benchmark's pure helpers: step lines, page weight, synthetic datasets, memory guard.
+"""The benchmark's helpers: step lines, the repository copy, page weight, synthetic datasets, memory guard.
 
 Fast: nothing here builds the site or runs a benchmark.
 """
@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from cidi import bench, load_sources as load_sources_module
+from cidi import paths
+from cidi.bench import pages, report, run, scale, synthetic
 from cidi.load_sources import SourceError, load_sources
 
 
@@ -23,10 +24,10 @@ def test_parse_steps_reads_step_lines_and_ignores_the_rest():
         "step total               45.850 s\n"
         "built /tmp/site\n"
     )
-    assert bench.parse_steps(output) == {"load_sources": 0.085, "robustness": 1.75, "make_charts": 3.863,
+    assert run.parse_steps(output) == {"load_sources": 0.085, "robustness": 1.75, "make_charts": 3.863,
                                          "total": 45.85}
-    assert list(bench.parse_steps(output)) == ["load_sources", "robustness", "make_charts", "total"]
-    assert bench.parse_steps("") == {}
+    assert list(run.parse_steps(output)) == ["load_sources", "robustness", "make_charts", "total"]
+    assert run.parse_steps("") == {}
 
 
 @pytest.mark.parametrize("page, href, expected", [
@@ -43,7 +44,7 @@ def test_parse_steps_reads_step_lines_and_ignores_the_rest():
     ("index.html", "data:image/svg+xml;base64,AAAA", None),
 ])
 def test_resolve_relative_urls_against_the_page(page, href, expected):
-    assert bench.resolve(page, href) == expected
+    assert pages.resolve(page, href) == expected
 
 
 def test_page_weight_counts_first_view_then_charts(tmp_path):
@@ -69,9 +70,9 @@ def test_page_weight_counts_first_view_then_charts(tmp_path):
     ).encode()
     (site / "sub" / "index.html").write_bytes(html)
 
-    weight = bench.page_weight(site, "sub/index.html")
+    weight = pages.page_weight(site, "sub/index.html")
 
-    gz = bench.gzip_size
+    gz = pages.gzip_size
     first_view = ["a.css", "b.js", "charts/c.svg"]
     assert weight.static_raw == len(html) + 150 + 160 + 11
     assert weight.static_gzip == gz(html) + sum(gz(files[f]) for f in first_view)
@@ -89,76 +90,136 @@ def test_page_weight_falls_back_to_the_site_vega_when_a_figure_names_none(tmp_pa
     (tmp_path / "s.vg.json").write_bytes(b"{}")
     html = b'<figure class="cidi-chart" data-spec="s.vg.json"></figure>'
     (tmp_path / "index.html").write_bytes(html)
-    weight = bench.page_weight(tmp_path, "index.html")
+    weight = pages.page_weight(tmp_path, "index.html")
     assert weight.interactive_raw - weight.static_raw == 1000 + 2
 
 
 def test_figure_lines_carry_budget_and_verdict():
-    assert bench.figure("build.wall", 45.8504, "s") == "bench build.wall 45.850 s"
-    assert bench.figure("robustness.x", 0.5, "s", 2.0) == "bench robustness.x 0.500 s budget 2.0 s PASS"
-    assert bench.figure("page.p.gzip", 100_001, "B", 100_000) == "bench page.p.gzip 100001 B budget 100000 B OVER"
-    assert bench.note("n", "two\n words") == "note n two words"
+    assert report.figure("build.wall", 45.8504, "s") == "bench build.wall 45.850 s"
+    assert report.figure("robustness.x", 0.5, "s", 2.0) == "bench robustness.x 0.500 s budget 2.0 s PASS"
+    assert report.figure("page.p.gzip", 100_001, "B", 100_000) == "bench page.p.gzip 100001 B budget 100000 B OVER"
+    assert report.note("n", "two\n words") == "note n two words"
 
 
 def test_letters_and_iso_codes():
-    assert bench.letters(0, 3) == "aaa"
-    assert bench.letters(27, 3) == "abb"  # 27 = 1 x 26 + 1
+    assert synthetic.letters(0, 3) == "aaa"
+    assert synthetic.letters(27, 3) == "abb"  # 27 = 1 x 26 + 1
     with pytest.raises(ValueError):
-        bench.letters(26**2, 2)
+        synthetic.letters(26**2, 2)
     taken = {"CN-AA", "CN-BJ"}
-    assert bench.two_letter_capacity(taken) == 26 * 26 - 2
-    codes = bench.iso_codes(700, taken)
+    assert synthetic.two_letter_capacity(taken) == 26 * 26 - 2
+    codes = synthetic.iso_codes(700, taken)
     assert len(set(codes)) == 700 and not set(codes) & taken
     assert codes[:2] == ["CN-AB", "CN-AC"]
     assert codes[673:675] == ["CN-ZZ", "CN-AAA"]  # 676 - 2 = 674 two-letter codes (0..673), then three letters
-    assert all(re.fullmatch(bench.ISO_RELAXED, c) for c in codes)
+    assert all(re.fullmatch(synthetic.ISO_RELAXED, c) for c in codes)
 
 
 def test_synthetic_datasets_are_accepted_by_load_sources(tmp_path):
-    relaxed = bench.synthetic_datasets(tmp_path / "datasets", 50)
+    relaxed = synthetic.synthetic_datasets(tmp_path / "datasets", 50)
     assert relaxed is False
     sources = load_sources(tmp_path / "datasets")
     assert len(sources.scores) == 50
     assert sorted(sources.scores["rank"]) == list(range(1, 51))
     assert sources.provinces["assessed"].sum() == 50
-    synthetic = sources.provinces[sources.provinces["adcode"].str.startswith("9")]
-    assert len(synthetic) == 19  # 50 - the 31 real provinces
+    made = sources.provinces[sources.provinces["adcode"].str.startswith("9")]
+    assert len(made) == 19  # 50 - the 31 real provinces
     codes = [g["properties"]["adcode"] for g in sources.topojson["objects"]["provinces"]["geometries"]]
-    assert set(synthetic["adcode"]) <= set(codes)
+    assert set(made["adcode"]) <= set(codes)
     real = load_sources()
     assert set(real.scores["adcode"]) <= set(sources.scores["adcode"])
 
 
 def test_synthetic_datasets_need_at_least_the_real_provinces(tmp_path):
     with pytest.raises(ValueError, match="31 assessed"):
-        bench.synthetic_datasets(tmp_path / "datasets", 30)
+        synthetic.synthetic_datasets(tmp_path / "datasets", 30)
 
 
-def test_beyond_two_letter_codes_the_synthetic_package_yml_relaxes_the_pattern(tmp_path, monkeypatch):
+def test_beyond_two_letter_codes_the_synthetic_package_yml_relaxes_the_pattern(tmp_path):
     # 34 real divisions use 34 of the 676 two-letter codes: 31 + 642 = 673 regions fit, 700 do not
-    assert bench.synthetic_datasets(tmp_path / "datasets", 700) is True
+    assert synthetic.synthetic_datasets(tmp_path / "datasets", 700) is True
     from cidi import write_package
 
     meta_path = tmp_path / "datasets" / "package.yml"
     meta = write_package.read_metadata(meta_path)
-    assert meta["resources"]["provinces"]["fields"]["iso_3166_2"]["constraints"]["pattern"] == bench.ISO_RELAXED
+    assert meta["resources"]["provinces"]["fields"]["iso_3166_2"]["constraints"]["pattern"] == synthetic.ISO_RELAXED
     # load_sources takes its rules from the folder's own package.yml: the relaxed folder loads as it is
     assert len(load_sources(tmp_path / "datasets").scores) == 700
-    monkeypatch.setattr(load_sources_module, "_cell", load_sources_module._cell)  # restored after the test
-    bench.scaled_process(tmp_path / "datasets", relaxed=True)  # still harmless
-    assert len(load_sources(tmp_path / "datasets").scores) == 700
     # with the two-letter pattern put back, the same regions are refused
-    monkeypatch.undo()
-    meta_path.write_text(meta_path.read_text(encoding="utf-8").replace(f'"{bench.ISO_RELAXED}"',
-                                                                       f'"{bench.ISO_TWO_LETTER}"'), encoding="utf-8")
+    meta_path.write_text(meta_path.read_text(encoding="utf-8").replace(f'"{synthetic.ISO_RELAXED}"',
+                                                                       f'"{synthetic.ISO_TWO_LETTER}"'), encoding="utf-8")
     with pytest.raises(SourceError, match="iso_3166_2"):
         load_sources(tmp_path / "datasets")
 
 
 def test_robustness_memory_guard():
     # 31 provinces: 5,000 x 31 x 31 = 4.8 MB per block, far below 4 GB: the default stands
-    assert bench.replications_within(31, bench.MEMORY_BUDGET, 10_000) == 10_000
+    assert scale.replications_within(31, scale.MEMORY_BUDGET, 10_000) == 10_000
     # 3,000 regions: each replication compares 3,000 x 3,000 = 9 MB; 300 fit in 4 GB, 400 do not
-    assert bench.replications_within(3000, bench.MEMORY_BUDGET, 10_000) == 300
-    assert bench.robustness_peak_bytes(3000, 300) <= bench.MEMORY_BUDGET < bench.robustness_peak_bytes(3000, 400)
-    assert bench.robustness_peak_bytes(3000, 10_000) > 40 * 10**9
+    assert scale.replications_within(3000, scale.MEMORY_BUDGET, 10_000) == 300
+    assert scale.robustness_peak_bytes(3000, 300) <= scale.MEMORY_BUDGET < scale.robustness_peak_bytes(3000, 400)
+    assert scale.robustness_peak_bytes(3000, 10_000) > 40 * 10**9
+
+
+def test_scaling_subprocess_command_lines(tmp_path):
+    command = scale.child("build", tmp_path / "d", 300, True, tmp_path / "s")
+    assert command[1:] == ["-m", "cidi.bench.scale", "build", str(tmp_path / "d"), "--replications", "300",
+                           "--relaxed-iso", "--site", str(tmp_path / "s")]
+    assert scale.child("robustness", tmp_path / "d", 10, False)[3:] == ["robustness", str(tmp_path / "d"),
+                                                                        "--replications", "10"]
+
+
+def test_site_steps_add_up_over_both_languages():
+    steps = {"render_charts.en": 1.5, "render_charts.zh": 2.0, "render_charts_extra": 9.0, "make_pages": 0.5}
+    assert scale.step_seconds(steps, "render_charts") == 3.5  # 1.5 + 2.0; another step's name is not a part
+    assert scale.step_seconds(steps, "make_pages") == 0.5
+    assert scale.step_seconds(steps, "mkdocs_build") == 0
+
+
+def test_the_repository_copy_leaves_out_build_outputs_and_links_the_environment(tmp_path):
+    source = tmp_path / "repo"
+    for name in ("docs/about.md", "build/site/index.html", ".git", "scripts/cidi/__pycache__/x.pyc",
+                 "tests/snapshots/page.md.changed", "tests/snapshots/page.md"):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_text("x", encoding="utf-8")
+    (source / ".venv" / "bin").mkdir(parents=True)
+
+    copy = run.copy_repository(tmp_path / "copy", source)
+
+    files = sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file())
+    assert files == ["docs/about.md", "tests/snapshots/page.md"]
+    assert (copy / ".venv").is_symlink() and (copy / ".venv").resolve() == (source / ".venv").resolve()
+    assert not (copy / "build").exists()
+
+
+def test_editing_a_page_changes_only_the_copy(tmp_path):
+    copy = tmp_path / "copy"
+    (copy / "docs").mkdir(parents=True)
+    (copy / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
+    run.edit_page(copy)
+    assert (copy / "docs" / "about.md").read_text(encoding="utf-8") == "# About\n" + run.EDIT
+    assert run.EDITED_PAGE == "docs/about.md" and (paths.ROOT / run.EDITED_PAGE).is_file()
+
+
+def test_build_lines_carry_the_budget_and_each_step(tmp_path):
+    result = run.Run(0, "step load_sources 0.100 s\nstep total 9.500 s\n", "", 10.25, 2048)
+    lines, steps = run.build_lines("build.rebuild", result, run.BUDGET_REBUILD)
+    assert lines == ["bench build.rebuild.wall 10.250 s budget 8.0 s OVER",
+                     "bench build.rebuild.step.load_sources 0.100 s", "bench build.rebuild.step.total 9.500 s",
+                     "bench build.rebuild.max_rss 2048 B"]
+    assert steps == {"load_sources": 0.1, "total": 9.5}
+    failed, _ = run.build_lines("build", run.Run(None, "", "one\ntwo\n", 300.0, 0), run.BUDGET_CLEAN_BUILD)
+    assert failed[-1] == "note build.failed timed out: one | two"
+
+
+def test_every_page_type_has_a_budget_in_both_languages(tmp_path):
+    (tmp_path / "embed" / "map-total").mkdir(parents=True)
+    (tmp_path / "embed" / "map-total" / "index.html").write_text("", encoding="utf-8")
+    types = pages.page_types(tmp_path)
+    assert types["zh.province"] == "zh/provinces/guangdong/index.html"
+    assert types["embed"] == "embed/map-total/index.html"
+    assert types["zh.embed"] == "zh/embed/map-total/index.html"  # none built: the page a test will miss
+    assert len(types) == 2 * (len(pages.PAGES) + 1)
+    assert {kind: pages.budget_of(kind) for kind in types}  # no KeyError
+    assert pages.budget_of("zh.embed.max") == pages.PAGE_BUDGETS["embed"]
+

@@ -22,14 +22,11 @@ from hypothesis import strategies as st
 from cidi import paths
 from cidi.build import build
 from cidi.robustness import Settings
+from conftest import DIMENSION_IDS, descriptor_of, tree_digest
 
 NOT_ASSESSED = {"710000": ("Taiwan", "台湾"), "810000": ("Hong Kong", "香港"), "820000": ("Macao", "澳门")}
 PER_PROVINCE = ["scores", "scores-long", "rank-uncertainty", "pairwise-dominance", "rank-without-dimension",
                 "alternative-rankings", "rounding-pairs"]
-
-
-def descriptor_of(folder: Path) -> dict:
-    return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
 
 
 def csv_resources(folder: Path) -> list[dict]:
@@ -38,11 +35,6 @@ def csv_resources(folder: Path) -> list[dict]:
 
 def read_cells(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 # --- validity and completeness ----------------------------------------------------------------
@@ -174,8 +166,7 @@ def test_scores_csv_keeps_the_printed_values(package_dir):
     published = {row["adcode"]: row for row in csv.DictReader(io.StringIO(
         (package_dir / "scores.csv").read_text(encoding="utf-8")))}
     assert source.keys() == published.keys()
-    columns = ["infrastructure", "innovation", "digital_economy", "internet_application", "cyber_security",
-               "cyberspace_regulation", "total", "rank"]
+    columns = [*DIMENSION_IDS, "total", "rank"]
     for code, row in source.items():
         assert [published[code][c] for c in columns] == [row[c] for c in columns], code
 
@@ -254,9 +245,10 @@ def test_datapackage_json_created_comes_from_the_metadata(package_dir):
 def test_datapackage_json_records_the_verification_and_robustness_settings(package_dir, indices, robust):
     descriptor = descriptor_of(package_dir)
     assert descriptor["cidi:verification"] == indices.verification
+    settings = robust.settings  # the defaults, which the package fixture builds with
     assert descriptor["cidi:robustness"] == {
-        "replications": 10_000, "weight_spread": 0.25, "seed": 20171204, "geometric_share": 0.5,
-        "rank_rule": "1 = best; ties take the lowest (best) rank",
+        "replications": settings.replications, "weight_spread": settings.spread, "seed": settings.seed,
+        "geometric_share": settings.geometric_share, "rank_rule": "1 = best; ties take the lowest (best) rank",
         "mean_abs_rank_shift": robust.mean_abs_rank_shift}  # same seed, same figure
 
 

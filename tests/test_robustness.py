@@ -235,7 +235,3 @@ def test_a_different_seed_gives_different_tables(indices, sources):
     assert not first.pairwise_dominance.equals(other.pairwise_dominance)
     # the deterministic tables do not depend on the seed
     pd.testing.assert_frame_equal(first.alternative_rankings, other.alternative_rankings)
-
-
-def test_the_default_settings_are_the_published_ones(robust):
-    assert robust.settings == Settings(replications=10_000, spread=0.25, seed=20171204, geometric_share=0.5)
