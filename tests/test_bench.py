@@ -162,11 +162,11 @@ def test_robustness_memory_guard():
 
 
 def test_scaling_subprocess_command_lines(tmp_path):
-    command = scale.child("build", tmp_path / "d", 300, True, tmp_path / "s")
+    command = scale.child("build", tmp_path / "d", 300, tmp_path / "s")
     assert command[1:] == ["-m", "cidi.bench.scale", "build", str(tmp_path / "d"), "--replications", "300",
-                           "--relaxed-iso", "--site", str(tmp_path / "s")]
-    assert scale.child("robustness", tmp_path / "d", 10, False)[3:] == ["robustness", str(tmp_path / "d"),
-                                                                        "--replications", "10"]
+                           "--site", str(tmp_path / "s")]
+    assert scale.child("robustness", tmp_path / "d", 10)[3:] == ["robustness", str(tmp_path / "d"),
+                                                                 "--replications", "10"]
 
 
 def test_site_steps_add_up_over_both_languages():
