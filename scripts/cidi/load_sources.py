@@ -16,6 +16,9 @@ so that a source keeps one spelling of each value.
 """
 from __future__ import annotations
 
+import copy
+import functools
+
 import csv
 import difflib
 import io
@@ -280,6 +283,12 @@ YAML_PROBLEMS = {
 }
 
 
+@functools.lru_cache(maxsize=64)
+def _parse_yaml(text: str):
+    """Parse once per distinct text: a build reads eight YAML files, the tests load the sources hundreds of times."""
+    return yaml.load(text, Loader=FAST_YAML)
+
+
 def read_yaml(path: Path, problems: Problems) -> tuple[dict, str] | None:
     """A YAML mapping and its text, or None (and a problem naming line and column in plain words)."""
     text = read_text(path, problems)
@@ -287,7 +296,7 @@ def read_yaml(path: Path, problems: Problems) -> tuple[dict, str] | None:
         return None
     try:
         try:
-            data = yaml.load(text, Loader=FAST_YAML)
+            data = copy.deepcopy(_parse_yaml(text))  # a copy: callers may change what they get
         except yaml.YAMLError:  # read again by PyYAML itself, whose messages YAML_PROBLEMS words plainly
             data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:

@@ -128,7 +128,8 @@ def province_context(data, key, L) -> dict:
         "title": L.province_full(p["province"]),
         "description": L.t("prov.description", name=L.province_full(p["province"]), rank=f.rank(p["rank"]), n=n,
                            total=f.score(p["total"])),
-        "other": other_name(p, L), "slug": p["slug"], "name": name, "facts": facts, "lead": lead,
+        "other": other_name(p, L), "slug": p["slug"], "name": name, "facts": facts,
+        "lead": ("" if L.zh else " ").join(lead),  # one paragraph; Chinese sentences need no space between them
         "columns": {"rank": L.t("prov.col.rank", n=n), "region_mean": L.t("prov.col.region_mean", region=region)},
         "rows": rows, "total": total_row, "note": note,
         "above": neighbour(above, "ahead") if above else None,
