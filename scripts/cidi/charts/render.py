@@ -16,20 +16,19 @@ from pathlib import Path
 
 from cidi.charts.model import LICENCE, MESSAGES, SOURCE, Chart
 
-DECIMALS = re.compile(r"(\d+\.\d)\d+")
-PATH_DATA = re.compile(r' d="([^"]{400,})"')
+# Geometry attributes (path data, positions, sizes, transforms), and the text between tags, which
+# is matched only to be skipped: titles, labels and aria-labels keep every digit they were printed with.
+GEOMETRY = re.compile(r'(>[^<]*+<)|( (?:d|transform|x|y|x1|x2|y1|y2|width|height|cx|cy|r|rx|ry|points)=")'
+                      r'([^"]*+)"')
+LONG_PATH = 400  # characters of path data from which a path (a map boundary) goes to whole pixels
+EXTRA_DECIMALS = re.compile(r"(?<=\d\.\d)\d+")
+FRACTION = re.compile(r"\.\d+")
+REPEATED_POINT = re.compile(r"([ML])([^MLZmlzHVhv]*+)(?:L\2(?=[MLZmlzHVhv]|$))+")
 
 
 def whole_pixel_path(d: str) -> str:
-    """A path rounded to whole pixels, without the points that then repeat the previous one."""
-    out, previous = [], None
-    for command, args in re.findall(r"([MLZmlzHVhv])([^MLZmlzHVhv]*)", d):
-        args = re.sub(r"(-?\d+)\.\d+", r"\1", args)
-        if command == "L" and args == previous:
-            continue
-        out.append(command + args)
-        previous = args if command in "ML" else None
-    return "".join(out)
+    """A path cut to whole pixels, without the line-to points that then repeat the previous point."""
+    return REPEATED_POINT.sub(r"\1\2", FRACTION.sub("", d))
 
 
 GRADIENT_ID = re.compile(r"gradient_\d+")
@@ -42,11 +41,20 @@ def stable_ids(svg: str) -> str:
     return GRADIENT_ID.sub(lambda m: order.setdefault(m.group(0), f"gradient_{len(order) + 1}"), svg)
 
 
+def _slim_geometry(match: re.Match) -> str:
+    if match.group(1):  # text content: untouched
+        return match.group(1)
+    name, value = match.group(2), match.group(3)
+    if name == ' d="' and len(value) >= LONG_PATH:
+        return name + whole_pixel_path(value) + '"'
+    return name + EXTRA_DECIMALS.sub("", value) + '"'
+
+
 def slim_svg(svg: str) -> str:
-    """Round coordinates: long paths (map boundaries) to whole pixels, dropping repeated points,
-    everything else to one decimal. Invisible on screen; a map's SVG shrinks by more than half."""
-    svg = PATH_DATA.sub(lambda m: ' d="' + whole_pixel_path(m.group(1)) + '"', stable_ids(svg))
-    return DECIMALS.sub(r"\1", svg)
+    """Cut geometry to fewer digits: long paths (map boundaries) to whole pixels, dropping repeated
+    points, other coordinates, sizes and transforms to one decimal. Invisible on screen; a map's SVG
+    shrinks by more than half. Text, aria-labels, opacities and gradient offsets keep every digit."""
+    return GEOMETRY.sub(_slim_geometry, stable_ids(svg))
 
 
 EMBED_SCALE = 0.66
