@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from altair.vegalite.v6.schema import load_schema
 
+from cidi import paths
 from cidi.charts.model import LICENCE, SOURCE
 from cidi.charts.render import bare_spec, png_with_text
 from cidi.charts.specs import custom_score_expr
@@ -285,3 +286,62 @@ def test_long_paths_go_to_whole_pixels_without_repeated_points():
     assert whole_pixel_path("M1.5,2.5L1.9,2.1L3.2,4L3.7,4.9L5,6Zm0.5,0.5L0.1,0.2") == "M1,2L3,4L5,6Zm0,0L0,0"
     long = "M0,0" + "L10.5,20.5" * LONG_PATH
     assert slim_svg(f'<path d="{long}"/>') == '<path d="M0,0L10,20"/>'
+
+
+def published_chart(site_dir: Path, chart_id: str):
+    """A chart as the build rendered it, rebuilt from its published files: spec, title, alt text, data."""
+    from cidi.charts import Chart
+
+    charts = site_dir / "charts"
+    svg = (charts / f"{chart_id}.svg").read_text(encoding="utf-8")
+    title, alt = (html.unescape(re.search(f"<{tag}>([^<]*)</{tag}>", svg).group(1)) for tag in ("title", "desc"))
+    return Chart(id=chart_id, group="", title=title, subtitle="", alt=alt, page="",
+                 data=pd.read_csv(charts / f"{chart_id}.csv", dtype=str, keep_default_na=False),
+                 spec=json.loads((charts / f"{chart_id}.vl.json").read_text(encoding="utf-8")))
+
+
+def test_a_warm_cache_gives_the_published_files_without_rendering(site_dir, tmp_path, monkeypatch):
+    """Cold: rendered into an empty cache, the files equal the published ones byte for byte. Warm:
+    the same files again, and no worker is started (a pool would fail here)."""
+    from cidi.charts import render
+
+    ids = ["correlations", "map-total", "dimension-innovation-ranking"]  # gradient ids, a map, bars
+    cache = tmp_path / "cache"
+    cold = render.render_charts([published_chart(site_dir, i) for i in ids], tmp_path / "cold", cache=cache)
+    assert len(list(cache.iterdir())) == len(ids)
+    for chart_id in ids:
+        for suffix in ("svg", "embed.svg", "vg.json", "embed.vg.json", "png", "vl.json"):
+            assert cold[chart_id][suffix] == (site_dir / "charts" / f"{chart_id}.{suffix}").read_bytes(), \
+                f"{chart_id}.{suffix}: a fresh render differs from the build's"
+
+    class NoPool:
+        def __init__(self, *args, **kwargs):
+            raise AssertionError("a cached chart was rendered again")
+
+    monkeypatch.setattr(render, "ProcessPoolExecutor", NoPool)
+    charts = [published_chart(site_dir, i) for i in ids]
+    warm = render.render_charts(charts, tmp_path / "warm", cache=cache)
+    assert warm == cold
+    assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
+    assert (charts[0].width, charts[0].height) == render.svg_size(cold["correlations"]["svg"]), "sizes from the cache"
+    assert (charts[0].embed_width, charts[0].embed_height) == render.svg_size(cold["correlations"]["embed.svg"])
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_the_cache_key_covers_every_input_and_the_renderer(monkeypatch):
+    from cidi.charts import render
+
+    spec = {"mark": "bar", "data": {"values": [{"a": 1}]}}
+    job = (spec, "Title", "Alt text", "png", "Source", "Licence")
+    key = render.cache_key(job, render.dumps(spec))
+    changed = [((dict(spec, mark="point"),) + job[1:], render.dumps(dict(spec, mark="point")))]
+    for i in range(1, len(job)):
+        changed.append((job[:i] + (job[i] + "!",) + job[i + 1:], render.dumps(spec)))
+    keys = {render.cache_key(j, vl) for j, vl in changed}
+    assert key not in keys and len(keys) == len(changed)
+    monkeypatch.setattr(render, "renderer_fingerprint", lambda: "another vl-convert, font or render.py")
+    assert render.cache_key(job, render.dumps(spec)) != key
+    assert render.CACHE.parent.parent == paths.BUILD and paths.SITE not in render.CACHE.parents

@@ -14,7 +14,8 @@ from pathlib import Path
 from cidi import paths
 from cidi.fetch_js import installed_files
 from cidi.i18n import LANGS
-from cidi.charts import make_charts, render_charts
+from cidi.charts import make_charts
+from cidi.charts.render import Renderer, default_cache, write_chart_files
 from cidi.make_embeds import write_embed_pages
 from cidi.make_pages import Site, make_pages
 from cidi.write_package import read_metadata
@@ -87,25 +88,28 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
     from cidi.build import step
 
     base = site_url()
-    for lang in LANGS:
-        docs = staging / f"docs-{lang}"
-        with step(f"make_charts.{lang}"):
-            charts = make_charts(sources, indices, robust, lang)
-        with step(f"render_charts.{lang}"):
-            render_charts(charts, staging / f"charts-{lang}", png=png)
-        with step(f"make_pages.{lang}"):
-            site = Site(sources, indices, robust, charts, descriptor, staging / "data", base_url=base, lang=lang)
-            nav = make_pages(site, docs)
-            write_embed_pages(charts, staging / f"charts-{lang}", docs, site.L)
-            shutil.copytree(staging / f"charts-{lang}", docs / "charts", dirs_exist_ok=True)
-            if lang == "en":  # the browser library is served once, from the site root
-                js = docs / "assets" / "js"
-                for name, path in installed_files().items():
-                    shutil.copyfile(path, js / name)
-        with step(f"mkdocs_build.{lang}"):
-            target = staging / ("site" if lang == "en" else f"site-{lang}")
-            mkdocs_build(docs, target, nav, descriptor["created"],
-                         config_file=paths.MKDOCS_YML if lang == "en" else paths.ROOT / f"mkdocs.{lang}.yml",
-                         extra=language_switch(lang, base), url=base + site.L.prefix)
+    with Renderer(png=png, cache=default_cache()) as renderer:
+        for lang in LANGS:
+            docs = staging / f"docs-{lang}"
+            with step(f"make_charts.{lang}"):
+                charts = make_charts(sources, indices, robust, lang)
+            with step(f"render_charts.{lang}"):
+                rendering = renderer.submit(charts)
+                files = rendering.result()
+            print(f"charts.{lang}: {rendering.rendered} of {len(charts)} rendered, the others taken from the cache", flush=True)
+            with step(f"make_pages.{lang}"):
+                site = Site(sources, indices, robust, charts, descriptor, staging / "data", base_url=base, lang=lang)
+                nav = make_pages(site, docs)
+                write_embed_pages(charts, files, docs, site.L)
+                write_chart_files(charts, files, docs / "charts")
+                if lang == "en":  # the browser library is served once, from the site root
+                    js = docs / "assets" / "js"
+                    for name, path in installed_files().items():
+                        shutil.copyfile(path, js / name)
+            with step(f"mkdocs_build.{lang}"):
+                target = staging / ("site" if lang == "en" else f"site-{lang}")
+                mkdocs_build(docs, target, nav, descriptor["created"],
+                             config_file=paths.MKDOCS_YML if lang == "en" else paths.ROOT / f"mkdocs.{lang}.yml",
+                             extra=language_switch(lang, base), url=base + site.L.prefix)
     for lang in LANGS[1:]:
         (staging / f"site-{lang}").rename(staging / "site" / lang)
