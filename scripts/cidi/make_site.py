@@ -89,14 +89,18 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
 
     base = site_url()
     with Renderer(png=png, cache=default_cache()) as renderer:
-        for lang in LANGS:
-            docs = staging / f"docs-{lang}"
+        rendering = {}
+        for lang in LANGS:  # the workers draw one language's charts while the next one's are built
             with step(f"make_charts.{lang}"):
                 charts = make_charts(sources, indices, robust, lang)
-            with step(f"render_charts.{lang}"):
-                rendering = renderer.submit(charts)
-                files = rendering.result()
-            print(f"charts.{lang}: {rendering.rendered} of {len(charts)} rendered, the others taken from the cache", flush=True)
+            with step(f"render_charts.{lang}"):  # printed twice: the cache look-up here, the wait below
+                rendering[lang] = renderer.submit(charts)
+        for lang in LANGS:  # ... and the last ones while the first language's pages are written
+            docs = staging / f"docs-{lang}"
+            with step(f"render_charts.{lang}"):  # the wait for what is not drawn yet
+                charts, files = rendering[lang].charts, rendering[lang].result()
+            print(f"charts.{lang}: {rendering[lang].rendered} of {len(charts)} rendered, the others taken from "
+                  "the cache", flush=True)
             with step(f"make_pages.{lang}"):
                 site = Site(sources, indices, robust, charts, descriptor, staging / "data", base_url=base, lang=lang)
                 nav = make_pages(site, docs)
