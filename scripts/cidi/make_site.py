@@ -93,7 +93,7 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
         for lang in LANGS:  # the workers draw one language's charts while the next one's are built
             with step(f"make_charts.{lang}"):
                 charts = make_charts(sources, indices, robust, lang)
-            with step(f"render_charts.{lang}"):  # printed twice: the cache look-up here, the wait below
+            with step(f"render_charts.{lang}"):  # printed 3 times: the cache look-up, the waits for drawings, PNGs
                 rendering[lang] = renderer.submit(charts)
         for lang in LANGS:  # ... and the last ones while the first language's pages are written
             docs = staging / f"docs-{lang}"
@@ -115,5 +115,11 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
                 mkdocs_build(docs, target, nav, descriptor["created"],
                              config_file=paths.MKDOCS_YML if lang == "en" else paths.ROOT / f"mkdocs.{lang}.yml",
                              extra=language_switch(lang, base), url=base + site.L.prefix)
+        for lang in LANGS:  # the PNGs last: no page waits for them, and MkDocs need not copy them
+            with step(f"render_charts.{lang}"):
+                pngs = rendering[lang].pngs()
+            charts_folder = staging / ("site" if lang == "en" else f"site-{lang}") / "charts"
+            for chart_id, png in pngs.items():
+                (charts_folder / f"{chart_id}.png").write_bytes(png)
     for lang in LANGS[1:]:
         (staging / f"site-{lang}").rename(staging / "site" / lang)

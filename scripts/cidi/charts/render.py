@@ -105,29 +105,34 @@ def label_svg(svg: str, title: str, alt_text: str, source: str = SOURCE, licence
     return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + meta, svg, count=1)
 
 
-def render_one(job: tuple) -> dict[str, bytes]:
-    """Compile and render one chart and its embed variant (runs in a worker process).
+def draw(job: tuple) -> tuple[dict[str, bytes], str]:
+    """Compile and draw one chart and its embed variant (runs in a worker process): every file but
+    the PNG, and the unslimmed SVG the PNG is drawn from.
 
-    Each Vega-Lite spec is compiled once; the SVG is drawn from exactly the published Vega spec and
-    the PNG from that SVG (half the time of a re-render)."""
+    Each Vega-Lite spec is compiled once; the SVG is drawn from exactly the published Vega spec."""
     import vl_convert as vlc
 
-    spec, title, alt_text, png, source, licence = job
+    spec, title, alt_text, _png, source, licence = job
     vl = dumps(spec)
     vg = dumps(vlc.vegalite_to_vega(vl.decode()))
     svg = vlc.vega_to_svg(vg.decode())
     embed_vg = dumps(vlc.vegalite_to_vega(bare_spec(spec)))
-    out = {
+    return {
         "vl.json": vl,
         "vg.json": vg,
         "svg": label_svg(svg, title, alt_text, source, licence).encode(),
         "embed.vg.json": embed_vg,
         "embed.svg": label_svg(vlc.vega_to_svg(embed_vg.decode()), title, alt_text, source, licence).encode(),
-    }
-    if png:
-        out["png"] = png_with_text(vlc.svg_to_png(svg, scale=2), {
-            "Title": title, "Description": alt_text, "Source": source, "Copyright": licence})
-    return out
+    }, svg
+
+
+def draw_png(svg: str, job: tuple) -> bytes:
+    """The PNG (2x) from the chart's SVG (half the time of a re-render), with its texts (worker process)."""
+    import vl_convert as vlc
+
+    _spec, title, alt_text, _png, source, licence = job
+    return png_with_text(vlc.svg_to_png(svg, scale=2), {
+        "Title": title, "Description": alt_text, "Source": source, "Copyright": licence})
 
 
 def svg_size(svg: bytes) -> tuple[int, int]:
@@ -225,30 +230,49 @@ def default_cache() -> Path | None:
 
 
 class Rendering:
-    """The files of a list of charts: from the cache, or being rendered by the renderer's workers."""
+    """The files of a list of charts: from the cache, or being drawn by the renderer's workers.
 
-    def __init__(self, charts: list[Chart], pending: dict[str, Future | dict[str, bytes]], keys: list[str],
-                 cache: Path | None):
-        self.charts, self._pending, self._keys, self._cache = charts, pending, keys, cache
+    ``result()`` gives every file but the PNGs: all the pages need. The PNGs of the charts drawn
+    here are queued only then, behind every chart submitted so far, so the pages of the last
+    language wait for no PNG; ``pngs()`` gives them."""
+
+    def __init__(self, renderer: Renderer, charts: list[Chart], jobs: dict[str, tuple], keys: list[str],
+                 pending: dict[str, Future | dict[str, bytes]]):
+        self._renderer, self.charts, self._jobs, self._keys, self._pending = renderer, charts, jobs, keys, pending
+        self._png_futures: dict[str, Future] = {}
         self.rendered = sum(isinstance(p, Future) for p in pending.values())  # charts not found in the cache
 
     def result(self) -> dict[str, dict[str, bytes]]:
-        """Wait for the charts; store new ones in the cache; set each chart's sizes. By chart id."""
+        """Wait for the charts' drawings and set each chart's sizes. Files by chart id and suffix."""
+        for key, pending in self._pending.items():
+            if isinstance(pending, Future):
+                self._pending[key], svg = pending.result()
+                if self._renderer.png:
+                    self._png_futures[key] = self._renderer.pool.submit(draw_png, svg, self._jobs[key])
+                else:
+                    self._renderer.store(key, self._pending[key])
         files: dict[str, dict[str, bytes]] = {}
-        for key in self._pending:
-            if isinstance(self._pending[key], Future):
-                self._pending[key] = self._pending[key].result()
-                if self._cache is not None:
-                    write_cached(self._cache, key, self._pending[key])
         for chart, key in zip(self.charts, self._keys):
-            files[chart.id] = self._pending[key]
+            files[chart.id] = {k: v for k, v in self._pending[key].items() if k != "png"}
             chart.width, chart.height = svg_size(files[chart.id]["svg"])
             chart.embed_width, chart.embed_height = svg_size(files[chart.id]["embed.svg"])
         return files
 
+    def pngs(self) -> dict[str, bytes]:
+        """Wait for the PNGs (after ``result()``); store the new charts in the cache. By chart id."""
+        for key, future in self._png_futures.items():
+            self._pending[key]["png"] = future.result()
+            self._renderer.store(key, self._pending[key])
+        self._png_futures = {}
+        return {chart.id: self._pending[key]["png"] for chart, key in zip(self.charts, self._keys)
+                if self._renderer.png}
+
+
+WORKER_NICENESS = 10  # the main process builds the pages meanwhile: it goes first, the workers fill the gaps
+
 
 class Renderer:
-    """Renders charts in a pool of worker processes (started only when a chart is not cached).
+    """Draws charts in a pool of worker processes (started only when a chart is not cached).
 
     ``submit`` returns at once, so the caller can build the next charts or pages meanwhile; the
     longest jobs go first (a map's spec is the largest), one at a time, so the workers finish
@@ -259,25 +283,36 @@ class Renderer:
         self.png, self.cache = png, cache
         self._pool: ProcessPoolExecutor | None = None
 
+    @property
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:  # spawned, not forked: the caller may hold vl-convert's threads
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=os.nice, initargs=(WORKER_NICENESS,))
+        return self._pool
+
     def submit(self, charts: list[Chart]) -> Rendering:
         keys: list[str] = []
+        jobs: dict[str, tuple] = {}
         pending: dict[str, Future | dict[str, bytes]] = {}
-        todo: dict[str, tuple[int, tuple]] = {}
+        sizes: dict[str, int] = {}
         for chart in charts:
             job, vl = render_job(chart, self.png), dumps(chart.spec)
             keys.append(key := cache_key(job, vl))
-            if key in pending or key in todo:
+            if key in jobs:
                 continue
+            jobs[key] = job
             cached = read_cached(self.cache, key, self.png) if self.cache is not None else None
             if cached is None:
-                todo[key] = (len(vl), job)
+                sizes[key] = len(vl)
             else:
                 pending[key] = cached
-        if todo and self._pool is None:  # spawned, not forked: the caller may hold vl-convert's threads
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
-        for key in sorted(todo, key=lambda k: -todo[k][0]):
-            pending[key] = self._pool.submit(render_one, todo[key][1])
-        return Rendering(charts, pending, keys, self.cache)
+        for key in sorted(sizes, key=lambda k: -sizes[k]):
+            pending[key] = self.pool.submit(draw, jobs[key])
+        return Rendering(self, charts, jobs, keys, pending)
+
+    def store(self, key: str, files: dict[str, bytes]) -> None:
+        if self.cache is not None:
+            write_cached(self.cache, key, files)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -292,7 +327,7 @@ class Renderer:
 
 
 def write_chart_files(charts: list[Chart], files: dict[str, dict[str, bytes]], folder: Path) -> None:
-    """``<folder>/<id>.<suffix>`` for each rendered file, and ``<id>.csv`` (the chart's data)."""
+    """``<folder>/<id>.<suffix>`` for each file given, and ``<id>.csv`` (the chart's data)."""
     folder.mkdir(parents=True, exist_ok=True)
     for chart in charts:
         for suffix, content in files[chart.id].items():
@@ -304,6 +339,9 @@ def render_charts(charts: list[Chart], folder: Path, workers: int | None = None,
                   cache: Path | None = CACHE) -> dict[str, dict[str, bytes]]:
     """Render (or take from the cache) and write every chart's files into ``folder``; return them."""
     with Renderer(workers, png, cache) as renderer:
-        files = renderer.submit(charts).result()
+        rendering = renderer.submit(charts)
+        files = rendering.result()
+        for chart_id, png in rendering.pngs().items():
+            files[chart_id]["png"] = png
     write_chart_files(charts, files, folder)
     return files
