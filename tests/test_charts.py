@@ -7,6 +7,7 @@ import json
 import re
 import struct
 import zlib
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import jsonschema
@@ -14,6 +15,7 @@ import pandas as pd
 import pytest
 from altair.vegalite.v6.schema import load_schema
 
+from cidi import paths
 from cidi.charts.model import LICENCE, SOURCE
 from cidi.charts.render import bare_spec, png_with_text
 from cidi.charts.specs import custom_score_expr
@@ -212,3 +214,134 @@ def test_svg_gradient_ids_do_not_depend_on_render_order():
     again = '<linearGradient id="gradient_2"/><path fill="url(#gradient_2)"/><g id="gradient_3"/>'
     assert stable_ids(first) == stable_ids(again)
     assert stable_ids(first).count("gradient_1") == 2 and "gradient_2" in stable_ids(first)
+
+
+def d3_fixed(value: float, digits: int = 2) -> str:
+    """d3-format's ``.2f`` as Vega prints it: toFixed on the exact binary value (a tie goes away from
+    zero) and a real minus sign (U+2212), none for a value that rounds to zero."""
+    text = str(Decimal(value).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
+    return text.lstrip("-") if Decimal(text) == 0 else text.replace("-", "\u2212")
+
+
+def drawn_texts(svg: str) -> list[str]:
+    return [html.unescape(t) for t in re.findall(r'<text[^>]*aria-roledescription="text mark"[^>]*>([^<]*)</text>', svg)]
+
+
+def aria_labels(svg: str) -> list[str]:
+    return [html.unescape(label) for label in re.findall(r'aria-label="([^"]*)"', svg)]
+
+
+def test_d3_fixed_rounds_like_javascript_to_fixed():
+    # 0.625 is exact in binary: a tie, toFixed picks the larger magnitude; 0.615 is 0.61499999... in binary
+    assert [d3_fixed(x) for x in (0.6212, 0.625, 0.615, -0.2649, 1.0, -0.001)] == [
+        "0.62", "0.63", "0.61", "\u22120.26", "1.00", "0.00"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("variant", ["svg", "embed.svg"])
+def test_correlation_heatmap_svg_prints_every_r_to_two_decimals(site_dir, lang, variant):
+    """Regression: slimming the SVG once cut its labels to one decimal (0.6 for r = 0.69, 0.9 for 0.94,
+    -0.2 for -0.26). The cells print r with the spec's ``.2f``, so the SVG shows exactly those strings."""
+    charts = site_dir / "charts" if lang == "en" else site_dir / lang / "charts"
+    spec = json.loads((charts / "correlations.vl.json").read_text(encoding="utf-8"))
+    assert spec["vconcat"][0]["layer"][1]["encoding"]["text"]["format"] == ".2f"
+    expected = sorted(d3_fixed(r) for r in pd.read_csv(charts / "correlations.csv")["r"])
+    svg = (charts / f"correlations.{variant}").read_text(encoding="utf-8")
+    assert sorted(drawn_texts(svg)) == expected
+    assert "0.94" in expected and "0.69" in expected and "\u22120.26" in expected  # the reported cases
+
+
+@pytest.mark.parametrize("variant", ["svg", "embed.svg"])
+def test_svg_aria_labels_keep_the_printed_values(site_dir, variant):
+    """Regression: screen readers heard "45.1" for a total of 45.19. Each bar's aria-label carries its
+    values as the tooltip prints them (two decimals)."""
+    charts = site_dir / "charts"
+    stacked = pd.read_csv(charts / "ranking-stacked.csv")
+    labels = "\n".join(aria_labels((charts / f"ranking-stacked.{variant}").read_text(encoding="utf-8")))
+    for row in stacked.itertuples(index=False):
+        assert f"Province: {row.province}; Score: {d3_fixed(row.score)}; Total: {d3_fixed(row.total)};" in labels, row
+    assert "Province: Guangdong; Score: 7.69; Total: 45.19;" in labels
+    for path in charts.glob("dimension-*-ranking.csv"):
+        labels = "\n".join(aria_labels((charts / f"{path.stem}.{variant}").read_text(encoding="utf-8")))
+        for row in pd.read_csv(path).itertuples(index=False):
+            assert f"Province: {row.province}; Score: {d3_fixed(row.score)};" in labels, (path.name, row)
+
+
+def test_slim_svg_cuts_geometry_and_keeps_text():
+    from cidi.charts.render import slim_svg
+
+    svg = ('<svg width="320.456" height="200"><path aria-label="Total: 45.19; r: \u22120.26" '
+           'd="M1.234,5.678L9.87,6.54Z" opacity="0.55" transform="translate(3.14159,2.71828)"/>'
+           '<text x="2.25" transform="rotate(-90.123)">0.69 of 12.345</text><title>r = 0.94</title></svg>')
+    assert slim_svg(svg) == (
+        '<svg width="320.4" height="200"><path aria-label="Total: 45.19; r: \u22120.26" '
+        'd="M1.2,5.6L9.8,6.5Z" opacity="0.55" transform="translate(3.1,2.7)"/>'
+        '<text x="2.2" transform="rotate(-90.1)">0.69 of 12.345</text><title>r = 0.94</title></svg>')
+
+
+def test_long_paths_go_to_whole_pixels_without_repeated_points():
+    from cidi.charts.render import LONG_PATH, slim_svg, whole_pixel_path
+
+    # L1.9,2.1 -> L1,2 repeats the M point and L3.7,4.9 -> L3,4 the one before it: both go
+    assert whole_pixel_path("M1.5,2.5L1.9,2.1L3.2,4L3.7,4.9L5,6Zm0.5,0.5L0.1,0.2") == "M1,2L3,4L5,6Zm0,0L0,0"
+    long = "M0,0" + "L10.5,20.5" * LONG_PATH
+    assert slim_svg(f'<path d="{long}"/>') == '<path d="M0,0L10,20"/>'
+
+
+def published_chart(site_dir: Path, chart_id: str):
+    """A chart as the build rendered it, rebuilt from its published files: spec, title, alt text, data."""
+    from cidi.charts import Chart
+
+    charts = site_dir / "charts"
+    svg = (charts / f"{chart_id}.svg").read_text(encoding="utf-8")
+    title, alt = (html.unescape(re.search(f"<{tag}>([^<]*)</{tag}>", svg).group(1)) for tag in ("title", "desc"))
+    return Chart(id=chart_id, group="", title=title, subtitle="", alt=alt, page="",
+                 data=pd.read_csv(charts / f"{chart_id}.csv", dtype=str, keep_default_na=False),
+                 spec=json.loads((charts / f"{chart_id}.vl.json").read_text(encoding="utf-8")))
+
+
+def test_a_warm_cache_gives_the_published_files_without_rendering(site_dir, tmp_path, monkeypatch):
+    """Cold: rendered into an empty cache, the files equal the published ones byte for byte. Warm:
+    the same files again, and no worker is started (a pool would fail here)."""
+    from cidi.charts import render
+
+    ids = ["correlations", "map-total", "dimension-innovation-ranking"]  # gradient ids, a map, bars
+    cache = tmp_path / "cache"
+    cold = render.render_charts([published_chart(site_dir, i) for i in ids], tmp_path / "cold", cache=cache)
+    assert len(list(cache.iterdir())) == len(ids)
+    for chart_id in ids:
+        for suffix in ("svg", "embed.svg", "vg.json", "embed.vg.json", "png", "vl.json"):
+            assert cold[chart_id][suffix] == (site_dir / "charts" / f"{chart_id}.{suffix}").read_bytes(), \
+                f"{chart_id}.{suffix}: a fresh render differs from the build's"
+
+    class NoPool:
+        def __init__(self, *args, **kwargs):
+            raise AssertionError("a cached chart was rendered again")
+
+    monkeypatch.setattr(render, "ProcessPoolExecutor", NoPool)
+    charts = [published_chart(site_dir, i) for i in ids]
+    warm = render.render_charts(charts, tmp_path / "warm", cache=cache)
+    assert warm == cold
+    assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
+    assert (charts[0].width, charts[0].height) == render.svg_size(cold["correlations"]["svg"]), "sizes from the cache"
+    assert (charts[0].embed_width, charts[0].embed_height) == render.svg_size(cold["correlations"]["embed.svg"])
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_the_cache_key_covers_every_input_and_the_renderer(monkeypatch):
+    from cidi.charts import render
+
+    spec = {"mark": "bar", "data": {"values": [{"a": 1}]}}
+    job = (spec, "Title", "Alt text", "png", "Source", "Licence")
+    key = render.cache_key(job, render.dumps(spec))
+    changed = [((dict(spec, mark="point"),) + job[1:], render.dumps(dict(spec, mark="point")))]
+    for i in range(1, len(job)):
+        changed.append((job[:i] + (job[i] + "!",) + job[i + 1:], render.dumps(spec)))
+    keys = {render.cache_key(j, vl) for j, vl in changed}
+    assert key not in keys and len(keys) == len(changed)
+    monkeypatch.setattr(render, "renderer_fingerprint", lambda: "another vl-convert, font or render.py")
+    assert render.cache_key(job, render.dumps(spec)) != key
+    assert render.CACHE.parent.parent == paths.BUILD and paths.SITE not in render.CACHE.parents

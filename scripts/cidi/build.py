@@ -11,6 +11,7 @@ Python traceback only with ``--debug``), then "build stopped; <site> was left un
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import shutil
 import sys
@@ -49,6 +50,44 @@ def swap_into_place(staged: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+class InChild:
+    """``function(*args)`` in a forked child process (it sees the parent's state, patches included);
+    ``result()`` waits and raises what the child raised."""
+
+    def __init__(self, function, *args):
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        sys.stdout.flush()
+        self._process = context.Process(target=self._run, args=(send, function, args), daemon=True)
+        self._process.start()
+        send.close()
+
+    @staticmethod
+    def _run(send, function, args) -> None:
+        try:
+            function(*args)
+            send.send(None)
+        except BaseException as error:  # noqa: BLE001 - handed to the parent, which raises it
+            try:
+                send.send(error)
+            except Exception:  # noqa: BLE001 - an exception that does not pickle: its text then
+                send.send(RuntimeError(f"{type(error).__name__}: {error}"))
+
+    def result(self) -> None:
+        try:
+            error = self._receive.recv()
+        except EOFError:
+            self._process.join()
+            error = RuntimeError(f"the child process died (exit code {self._process.exitcode})")
+        self._process.join()
+        if error is not None:
+            raise error
+
+    def stop(self) -> None:
+        self._process.kill()
+        self._process.join()
+
+
 def build(datasets: Path, site: Path, settings: Settings, with_site: bool = True, png: bool = True) -> None:
     with step("load_sources"):
         sources = load_sources(datasets)
@@ -62,11 +101,21 @@ def build(datasets: Path, site: Path, settings: Settings, with_site: bool = True
         with step("write_package"):
             tables = package_tables(indices, robust, sources)
             descriptor = write_package(staging / "data", tables, sources, indices, robust, datasets=datasets)
-        with step("validate_package"):
-            validate_package(staging / "data")
-        if with_site:
-            from cidi.make_site import make_site  # the site step needs mkdocs and vl-convert
-            make_site(staging, sources, indices, robust, descriptor, png=png, meta=read_metadata(datasets / "package.yml"))
+        if with_site:  # the validation runs beside the site step, on a core that is free while specs are built
+            with step("validate_package"):  # printed twice: the start here, the wait below
+                validation = InChild(validate_package, staging / "data")
+            try:
+                from cidi.make_site import make_site  # the site step needs mkdocs and vl-convert
+                make_site(staging, sources, indices, robust, descriptor, png=png,
+                          meta=read_metadata(datasets / "package.yml"))
+            except BaseException:
+                validation.stop()
+                raise
+            with step("validate_package"):
+                validation.result()
+        else:
+            with step("validate_package"):
+                validate_package(staging / "data")
         (staging / "site" / "data").mkdir(parents=True, exist_ok=True)
         for item in (staging / "data").iterdir():  # beside the Data page (site/data/index.html)
             item.rename(staging / "site" / "data" / item.name)

@@ -1,6 +1,6 @@
 """Step 6b: what journalists need — a standalone embed page per chart and its copy-paste code.
 
-Inputs: the rendered charts (their SVG files) and the site's base URL. Outputs: one
+Inputs: the rendered charts (their embed SVGs, in memory) and the site's base URL. Outputs: one
 ``embed/<chart-id>/index.html`` per chart in the staging docs folder (copied verbatim by MkDocs):
 the chart alone with title, subtitle, source line, licence and a link back, the static SVG inline
 (visible before any script runs) and a few lines of script that report the page height to the
@@ -44,12 +44,13 @@ def inline_svg(svg: str) -> str:
     return re.sub(r"^<\?xml[^>]*>\s*", "", svg)
 
 
-def write_embed_pages(charts: list[Chart], charts_dir: Path, docs: Path, L) -> None:
+def write_embed_pages(charts: list[Chart], files: dict[str, dict[str, bytes]], docs: Path, L) -> None:
+    """``files``: each chart's rendered files by chart id and suffix, as the renderer returns them."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(paths.TEMPLATES)), autoescape=False,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     template = env.get_template("embed.html.j2")
     for chart in charts:
-        svg = inline_svg((charts_dir / f"{chart.id}.embed.svg").read_text(encoding="utf-8"))
+        svg = inline_svg(files[chart.id]["embed.svg"].decode("utf-8"))
         target = docs / "embed" / chart.id / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(template.render(c=chart, svg=svg, width=chart.embed_width, root="../../",

@@ -14,7 +14,7 @@ from pathlib import Path
 from cidi import paths
 from cidi.fetch_js import installed_files
 from cidi.i18n import LANGS
-from cidi.charts import render_charts
+from cidi.charts.render import Renderer, default_cache, write_chart_files
 from cidi.make_embeds import write_embed_pages
 from cidi.make_pages import make_pages
 from cidi.views import SiteData, make_charts
@@ -90,25 +90,37 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
 
     base = site_url()
     data = SiteData(sources, indices, robust, descriptor, meta or read_metadata(), staging / "data", base_url=base)
-    for lang in LANGS:
-        docs = staging / f"docs-{lang}"
-        L = data.lang(lang)
-        with step(f"make_charts.{lang}"):
-            charts = make_charts(data, lang)
-        with step(f"render_charts.{lang}"):
-            render_charts(charts, staging / f"charts-{lang}", png=png)
-        with step(f"make_pages.{lang}"):
-            nav = make_pages(data, lang, charts, docs)
-            write_embed_pages(charts, staging / f"charts-{lang}", docs, L)
-            shutil.copytree(staging / f"charts-{lang}", docs / "charts", dirs_exist_ok=True)
-            if lang == "en":  # the browser library is served once, from the site root
-                js = docs / "assets" / "js"
-                for name, path in installed_files().items():
-                    shutil.copyfile(path, js / name)
-        with step(f"mkdocs_build.{lang}"):
-            target = staging / ("site" if lang == "en" else f"site-{lang}")
-            mkdocs_build(docs, target, nav, descriptor["created"],
-                         config_file=paths.MKDOCS_YML if lang == "en" else paths.ROOT / f"mkdocs.{lang}.yml",
-                         extra=language_switch(lang, base), url=base + L.prefix)
+    with Renderer(png=png, cache=default_cache()) as renderer:
+        rendering = {}
+        for lang in LANGS:  # the workers draw one language's charts while the next one's are built
+            with step(f"make_charts.{lang}"):
+                charts = make_charts(data, lang)
+            with step(f"render_charts.{lang}"):  # printed 3 times: the cache look-up, the waits for drawings, PNGs
+                rendering[lang] = renderer.submit(charts)
+        for lang in LANGS:  # ... and the last ones while the first language's pages are written
+            docs = staging / f"docs-{lang}"
+            with step(f"render_charts.{lang}"):  # the wait for what is not drawn yet
+                charts, files = rendering[lang].charts, rendering[lang].result()
+            print(f"charts.{lang}: {rendering[lang].rendered} of {len(charts)} rendered, the others taken from "
+                  "the cache", flush=True)
+            with step(f"make_pages.{lang}"):
+                nav = make_pages(data, lang, charts, docs)
+                write_embed_pages(charts, files, docs, data.lang(lang))
+                write_chart_files(charts, files, docs / "charts")
+                if lang == "en":  # the browser library is served once, from the site root
+                    js = docs / "assets" / "js"
+                    for name, path in installed_files().items():
+                        shutil.copyfile(path, js / name)
+            with step(f"mkdocs_build.{lang}"):
+                target = staging / ("site" if lang == "en" else f"site-{lang}")
+                mkdocs_build(docs, target, nav, descriptor["created"],
+                             config_file=paths.MKDOCS_YML if lang == "en" else paths.ROOT / f"mkdocs.{lang}.yml",
+                             extra=language_switch(lang, base), url=base + data.lang(lang).prefix)
+        for lang in LANGS:  # the PNGs last: no page waits for them, and MkDocs need not copy them
+            with step(f"render_charts.{lang}"):
+                pngs = rendering[lang].pngs()
+            charts_folder = staging / ("site" if lang == "en" else f"site-{lang}") / "charts"
+            for chart_id, png in pngs.items():
+                (charts_folder / f"{chart_id}.png").write_bytes(png)
     for lang in LANGS[1:]:
         (staging / f"site-{lang}").rename(staging / "site" / lang)

@@ -1,35 +1,46 @@
 """Rendering of chart specs: Vega-Lite -> Vega, static SVG and PNG (vl-convert), and the
 post-processing that makes the files small, labelled and byte-identical across builds.
 
-Inputs: :class:`cidi.charts.model.Chart` objects. Outputs: files under ``<docs>/charts/<id>.*``:
-``.vl.json`` (Vega-Lite), ``.vg.json`` (Vega), ``.svg``, ``.png`` (2x), their ``embed.*`` variants
-and ``.csv`` (the chart's data).
+Inputs: :class:`cidi.charts.model.Chart` objects. Outputs: the bytes of each chart's files,
+``.vl.json`` (Vega-Lite), ``.vg.json`` (Vega), ``.svg``, ``.png`` (2x) and their ``embed.*``
+variants, written with ``.csv`` (the chart's data) as ``<folder>/<id>.*``.
+
+Rendering runs in worker processes and is cached in ``build/cache/charts/<key>/``, the key being a
+hash of everything that determines the files (:func:`cache_key`), so a rebuild after a text-only
+change renders nothing. Cached and freshly rendered files are the same bytes.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import multiprocessing
+import os
 import re
+import shutil
 import struct
 import zlib
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
+from cidi import paths
 from cidi.charts.model import LICENCE, MESSAGES, SOURCE, Chart
 
-DECIMALS = re.compile(r"(\d+\.\d)\d+")
-PATH_DATA = re.compile(r' d="([^"]{400,})"')
+CACHE = paths.BUILD / "cache" / "charts"  # outside build/site: never published
+
+# Geometry attributes (path data, positions, sizes, transforms), and the text between tags, which
+# is matched only to be skipped: titles, labels and aria-labels keep every digit they were printed with.
+GEOMETRY = re.compile(r'(>[^<]*+<)|( (?:d|transform|x|y|x1|x2|y1|y2|width|height|cx|cy|r|rx|ry|points)=")'
+                      r'([^"]*+)"')
+LONG_PATH = 400  # characters of path data from which a path (a map boundary) goes to whole pixels
+EXTRA_DECIMALS = re.compile(r"(?<=\d\.\d)\d+")
+FRACTION = re.compile(r"\.\d+")
+REPEATED_POINT = re.compile(r"([ML])([^MLZmlzHVhv]*+)(?:L\2(?=[MLZmlzHVhv]|$))+")
 
 
 def whole_pixel_path(d: str) -> str:
-    """A path rounded to whole pixels, without the points that then repeat the previous one."""
-    out, previous = [], None
-    for command, args in re.findall(r"([MLZmlzHVhv])([^MLZmlzHVhv]*)", d):
-        args = re.sub(r"(-?\d+)\.\d+", r"\1", args)
-        if command == "L" and args == previous:
-            continue
-        out.append(command + args)
-        previous = args if command in "ML" else None
-    return "".join(out)
+    """A path cut to whole pixels, without the line-to points that then repeat the previous point."""
+    return REPEATED_POINT.sub(r"\1\2", FRACTION.sub("", d))
 
 
 GRADIENT_ID = re.compile(r"gradient_\d+")
@@ -42,11 +53,20 @@ def stable_ids(svg: str) -> str:
     return GRADIENT_ID.sub(lambda m: order.setdefault(m.group(0), f"gradient_{len(order) + 1}"), svg)
 
 
+def _slim_geometry(match: re.Match) -> str:
+    if match.group(1):  # text content: untouched
+        return match.group(1)
+    name, value = match.group(2), match.group(3)
+    if name == ' d="' and len(value) >= LONG_PATH:
+        return name + whole_pixel_path(value) + '"'
+    return name + EXTRA_DECIMALS.sub("", value) + '"'
+
+
 def slim_svg(svg: str) -> str:
-    """Round coordinates: long paths (map boundaries) to whole pixels, dropping repeated points,
-    everything else to one decimal. Invisible on screen; a map's SVG shrinks by more than half."""
-    svg = PATH_DATA.sub(lambda m: ' d="' + whole_pixel_path(m.group(1)) + '"', stable_ids(svg))
-    return DECIMALS.sub(r"\1", svg)
+    """Cut geometry to fewer digits: long paths (map boundaries) to whole pixels, dropping repeated
+    points, other coordinates, sizes and transforms to one decimal. Invisible on screen; a map's SVG
+    shrinks by more than half. Text, aria-labels, opacities and gradient offsets keep every digit."""
+    return GEOMETRY.sub(_slim_geometry, stable_ids(svg))
 
 
 EMBED_SCALE = 0.66
@@ -85,24 +105,34 @@ def label_svg(svg: str, title: str, alt_text: str, source: str = SOURCE, licence
     return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + meta, svg, count=1)
 
 
-def render_one(job: tuple) -> dict[str, bytes]:
-    """Compile and render one chart and its embed variant (runs in a worker process)."""
+def draw(job: tuple) -> tuple[dict[str, bytes], str]:
+    """Compile and draw one chart and its embed variant (runs in a worker process): every file but
+    the PNG, and the unslimmed SVG the PNG is drawn from.
+
+    Each Vega-Lite spec is compiled once; the SVG is drawn from exactly the published Vega spec."""
     import vl_convert as vlc
 
-    chart_id, spec, title, alt_text, png, source, licence = job
-    bare = bare_spec(spec)
-    svg = vlc.vegalite_to_svg(spec)
-    out = {
-        "vl.json": dumps(spec),
-        "vg.json": dumps(vlc.vegalite_to_vega(spec)),
+    spec, title, alt_text, _png, source, licence = job
+    vl = dumps(spec)
+    vg = dumps(vlc.vegalite_to_vega(vl.decode()))
+    svg = vlc.vega_to_svg(vg.decode())
+    embed_vg = dumps(vlc.vegalite_to_vega(bare_spec(spec)))
+    return {
+        "vl.json": vl,
+        "vg.json": vg,
         "svg": label_svg(svg, title, alt_text, source, licence).encode(),
-        "embed.vg.json": dumps(vlc.vegalite_to_vega(bare)),
-        "embed.svg": label_svg(vlc.vegalite_to_svg(bare), title, alt_text, source, licence).encode(),
-    }
-    if png:
-        out["png"] = png_with_text(vlc.svg_to_png(svg, scale=2), {  # from the SVG: half the time of a re-render
-            "Title": title, "Description": alt_text, "Source": source, "Copyright": licence})
-    return out
+        "embed.vg.json": embed_vg,
+        "embed.svg": label_svg(vlc.vega_to_svg(embed_vg.decode()), title, alt_text, source, licence).encode(),
+    }, svg
+
+
+def draw_png(svg: str, job: tuple) -> bytes:
+    """The PNG (2x) from the chart's SVG (half the time of a re-render), with its texts (worker process)."""
+    import vl_convert as vlc
+
+    _spec, title, alt_text, _png, source, licence = job
+    return png_with_text(vlc.svg_to_png(svg, scale=2), {
+        "Title": title, "Description": alt_text, "Source": source, "Copyright": licence})
 
 
 def svg_size(svg: bytes) -> tuple[int, int]:
@@ -128,18 +158,190 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def render_charts(charts: list[Chart], folder: Path, workers: int = 2, png: bool = True) -> None:
-    """Write every chart's files into ``folder`` (in parallel; output independent of scheduling)."""
+# ---------------------------------------------------------------- cache
+
+FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts",
+                Path.home() / ".local" / "share" / "fonts")  # where vl-convert's font database looks
+
+
+@lru_cache(maxsize=1)
+def renderer_fingerprint() -> str:
+    """What draws the charts: this module's code, the vl-convert version and the installed fonts
+    (text is measured and drawn with them: installing the CJK fonts must not leave tofu PNGs cached)."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(version("vl-convert-python").encode())
+    for folder in FONT_FOLDERS:
+        for root, dirs, files in os.walk(folder):
+            dirs.sort()
+            for name in sorted(files):
+                path = Path(root) / name
+                digest.update(f"{path}\0{path.stat().st_size}\0".encode())
+    return digest.hexdigest()
+
+
+def render_job(chart: Chart, png: bool) -> tuple:
+    return (chart.spec, chart.title, chart.alt, "png" if png else "", MESSAGES["source.line"][chart.lang],
+            MESSAGES["licence.line"][chart.lang])
+
+
+def cache_key(job: tuple, vl: bytes) -> str:
+    """A hash of everything that determines a chart's files: the job (the spec, given as its
+    ``vl.json`` bytes, title, alt text, source and licence lines, PNG or not) and the renderer. The
+    chart id is not part of it: it is not in the files."""
+    digest = hashlib.sha256(renderer_fingerprint().encode())
+    digest.update(vl)
+    digest.update(json.dumps(job[1:], ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def suffixes(png: bool) -> tuple[str, ...]:
+    return ("vl.json", "vg.json", "svg", "embed.vg.json", "embed.svg") + (("png",) if png else ())
+
+
+def read_cached(cache: Path, key: str, png: bool) -> dict[str, bytes] | None:
+    try:
+        return {suffix: (cache / key / f"chart.{suffix}").read_bytes() for suffix in suffixes(png)}
+    except FileNotFoundError:  # not cached, or an entry someone has emptied: render it again
+        shutil.rmtree(cache / key, ignore_errors=True)
+        return None
+
+
+def write_cached(cache: Path, key: str, files: dict[str, bytes]) -> None:
+    """Write the entry beside its place and rename it there: a reader sees all of it or nothing."""
+    temporary = cache / f".{key}-{os.getpid()}"
+    temporary.mkdir(parents=True, exist_ok=True)
+    for suffix, content in files.items():
+        (temporary / f"chart.{suffix}").write_bytes(content)
+    try:
+        temporary.rename(cache / key)
+    except OSError:  # written meanwhile by another build: same key, same bytes
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+def default_cache() -> Path | None:
+    """``CIDI_CHART_CACHE``: another cache folder, or ``off``; unset: ``build/cache/charts``."""
+    value = os.environ.get("CIDI_CHART_CACHE", "")
+    return None if value == "off" else Path(value) if value else CACHE
+
+
+# ---------------------------------------------------------------- rendering in the background
+
+
+class Rendering:
+    """The files of a list of charts: from the cache, or being drawn by the renderer's workers.
+
+    ``result()`` gives every file but the PNGs: all the pages need. The PNGs of the charts drawn
+    here are queued only then, behind every chart submitted so far, so the pages of the last
+    language wait for no PNG; ``pngs()`` gives them."""
+
+    def __init__(self, renderer: Renderer, charts: list[Chart], jobs: dict[str, tuple], keys: list[str],
+                 pending: dict[str, Future | dict[str, bytes]]):
+        self._renderer, self.charts, self._jobs, self._keys, self._pending = renderer, charts, jobs, keys, pending
+        self._png_futures: dict[str, Future] = {}
+        self.rendered = sum(isinstance(p, Future) for p in pending.values())  # charts not found in the cache
+
+    def result(self) -> dict[str, dict[str, bytes]]:
+        """Wait for the charts' drawings and set each chart's sizes. Files by chart id and suffix."""
+        for key, pending in self._pending.items():
+            if isinstance(pending, Future):
+                self._pending[key], svg = pending.result()
+                if self._renderer.png:
+                    self._png_futures[key] = self._renderer.pool.submit(draw_png, svg, self._jobs[key])
+                else:
+                    self._renderer.store(key, self._pending[key])
+        files: dict[str, dict[str, bytes]] = {}
+        for chart, key in zip(self.charts, self._keys):
+            files[chart.id] = {k: v for k, v in self._pending[key].items() if k != "png"}
+            chart.width, chart.height = svg_size(files[chart.id]["svg"])
+            chart.embed_width, chart.embed_height = svg_size(files[chart.id]["embed.svg"])
+        return files
+
+    def pngs(self) -> dict[str, bytes]:
+        """Wait for the PNGs (after ``result()``); store the new charts in the cache. By chart id."""
+        for key, future in self._png_futures.items():
+            self._pending[key]["png"] = future.result()
+            self._renderer.store(key, self._pending[key])
+        self._png_futures = {}
+        return {chart.id: self._pending[key]["png"] for chart, key in zip(self.charts, self._keys)
+                if self._renderer.png}
+
+
+WORKER_NICENESS = 10  # the main process builds the pages meanwhile: it goes first, the workers fill the gaps
+
+
+class Renderer:
+    """Draws charts in a pool of worker processes (started only when a chart is not cached).
+
+    ``submit`` returns at once, so the caller can build the next charts or pages meanwhile; the
+    longest jobs go first (a map's spec is the largest), one at a time, so the workers finish
+    together. The output does not depend on the scheduling."""
+
+    def __init__(self, workers: int | None = None, png: bool = True, cache: Path | None = CACHE):
+        self.workers = workers or os.cpu_count() or 2
+        self.png, self.cache = png, cache
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:  # spawned, not forked: the caller may hold vl-convert's threads
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=os.nice, initargs=(WORKER_NICENESS,))
+        return self._pool
+
+    def submit(self, charts: list[Chart]) -> Rendering:
+        keys: list[str] = []
+        jobs: dict[str, tuple] = {}
+        pending: dict[str, Future | dict[str, bytes]] = {}
+        sizes: dict[str, int] = {}
+        for chart in charts:
+            job, vl = render_job(chart, self.png), dumps(chart.spec)
+            keys.append(key := cache_key(job, vl))
+            if key in jobs:
+                continue
+            jobs[key] = job
+            cached = read_cached(self.cache, key, self.png) if self.cache is not None else None
+            if cached is None:
+                sizes[key] = len(vl)
+            else:
+                pending[key] = cached
+        for key in sorted(sizes, key=lambda k: -sizes[k]):
+            pending[key] = self.pool.submit(draw, jobs[key])
+        return Rendering(self, charts, jobs, keys, pending)
+
+    def store(self, key: str, files: dict[str, bytes]) -> None:
+        if self.cache is not None:
+            write_cached(self.cache, key, files)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def write_chart_files(charts: list[Chart], files: dict[str, dict[str, bytes]], folder: Path) -> None:
+    """``<folder>/<id>.<suffix>`` for each file given, and ``<id>.csv`` (the chart's data)."""
     folder.mkdir(parents=True, exist_ok=True)
-    jobs = [(c.id, c.spec, c.title, c.alt, "png" if png else "", MESSAGES["source.line"][c.lang],
-             MESSAGES["licence.line"][c.lang]) for c in charts]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(render_one, jobs, chunksize=4))
-    for chart, files in zip(charts, results):
-        chart.width, chart.height = svg_size(files["svg"])
-        chart.embed_width, chart.embed_height = svg_size(files["embed.svg"])
-        for suffix, content in files.items():
-            path = folder / f"{chart.id}.{suffix}"
-            path.write_bytes(content)
-        csv_path = folder / f"{chart.id}.csv"
-        chart.data.to_csv(csv_path, index=False, lineterminator="\n")
+    for chart in charts:
+        for suffix, content in files[chart.id].items():
+            (folder / f"{chart.id}.{suffix}").write_bytes(content)
+        chart.data.to_csv(folder / f"{chart.id}.csv", index=False, lineterminator="\n")
+
+
+def render_charts(charts: list[Chart], folder: Path, workers: int | None = None, png: bool = True,
+                  cache: Path | None = CACHE) -> dict[str, dict[str, bytes]]:
+    """Render (or take from the cache) and write every chart's files into ``folder``; return them."""
+    with Renderer(workers, png, cache) as renderer:
+        rendering = renderer.submit(charts)
+        files = rendering.result()
+        for chart_id, png in rendering.pngs().items():
+            files[chart_id]["png"] = png
+    write_chart_files(charts, files, folder)
+    return files
