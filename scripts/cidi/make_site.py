@@ -17,7 +17,7 @@ from cidi.i18n import LANGS
 from cidi.charts.render import Renderer, default_cache, write_chart_files
 from cidi.make_embeds import write_embed_pages
 from cidi.make_pages import make_pages
-from cidi.views import SiteData, make_charts
+from cidi.views import SiteData, make_charts_cached
 from cidi.write_package import read_metadata
 
 
@@ -94,7 +94,7 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
         rendering = {}
         for lang in LANGS:  # the workers draw one language's charts while the next one's are built
             with step(f"make_charts.{lang}"):
-                charts = make_charts(data, lang)
+                charts = make_charts_cached(data, lang, None if renderer.cache is None else renderer.cache.parent / "specs")
             with step(f"render_charts.{lang}"):  # printed 3 times: the cache look-up, the waits for drawings, PNGs
                 rendering[lang] = renderer.submit(charts)
         for lang in LANGS:  # ... and the last ones while the first language's pages are written

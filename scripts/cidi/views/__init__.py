@@ -153,3 +153,45 @@ def navigation(data, L) -> list:
 def chart_ids(data) -> list[str]:
     """Every chart id of the site, without building the charts (for the tests and the catalogue count)."""
     return [view.chart_id(slot, key) for view, key in pages(data) for slot in view.charts]
+
+
+def charts_cache_key(data, lang: str) -> str:
+    """What a language's chart specs depend on: the data the builders read (pickled, so any change to a
+    value or a name misses), the builders' and views' code, the message catalogue and Altair's version."""
+    import hashlib
+    import pickle
+    from pathlib import Path
+
+    import altair
+
+    from cidi import paths
+
+    digest = hashlib.sha256(f"{lang}|{altair.__version__}".encode())
+    s, r = data.sources, data.robust
+    for part in (s.dimensions, s.provinces, s.scores, s.province_mentions, s.national_indicators, s.topojson,
+                 data.indices.scores, data.indices.scores_long, data.indices.region_summary,
+                 data.indices.dimension_statistics, data.indices.correlations, data.meta.get("region_names_zh"),
+                 None if r is None else (r.settings, r.rank_uncertainty, r.effective_weights)):
+        digest.update(pickle.dumps(part, protocol=5))
+    code = Path(paths.TEMPLATES).parent
+    for path in sorted([*code.glob("charts/*.py"), *code.glob("views/*.py"), *code.glob("i18n/*"),
+                        code / "formatting.py"]):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def make_charts_cached(data, lang: str, cache) -> list:
+    """:func:`make_charts`, or the same charts from ``cache`` (a folder) when nothing they depend on changed."""
+    import pickle
+
+    if cache is None:
+        return make_charts(data, lang)
+    path = cache / f"specs-{lang}-{charts_cache_key(data, lang)}.pickle"
+    if path.is_file():
+        return pickle.loads(path.read_bytes())
+    charts = make_charts(data, lang)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.glob(f"specs-{lang}-*.pickle"):  # one entry per language: the latest
+        old.unlink()
+    path.write_bytes(pickle.dumps(charts, protocol=5))
+    return charts
