@@ -7,7 +7,8 @@ variants, written with ``.csv`` (the chart's data) as ``<folder>/<id>.*``.
 
 Rendering runs in worker processes and is cached in ``build/cache/charts/<key>/``, the key being a
 hash of everything that determines the files (:func:`cache_key`), so a rebuild after a text-only
-change renders nothing. Cached and freshly rendered files are the same bytes.
+change renders nothing. Cached and freshly rendered files are the same bytes. ``CIDI_CHART_CACHE``
+names another cache folder for a build, or ``off``.
 """
 from __future__ import annotations
 
@@ -314,16 +315,16 @@ class Renderer:
         if self.cache is not None:
             write_cached(self.cache, key, files)
 
-    def close(self) -> None:
+    def close(self, cancel: bool = False) -> None:
         if self._pool is not None:
-            self._pool.shutdown()
+            self._pool.shutdown(cancel_futures=cancel)
             self._pool = None
 
     def __enter__(self) -> Renderer:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, error_type, *exc) -> None:
+        self.close(cancel=error_type is not None)  # a failed build does not wait for charts it will not use
 
 
 def write_chart_files(charts: list[Chart], files: dict[str, dict[str, bytes]], folder: Path) -> None:
