@@ -27,7 +27,6 @@ from cidi.load_sources import SourceError, load_sources
 from cidi.robustness import DEFAULT_REPLICATIONS, Settings, analyse_robustness
 from cidi.write_package import package_tables, read_metadata, validate_package, write_package
 
-TIMINGS: dict[str, float] = {}
 RUNNING: list[str] = []  # the steps under way, to name the one that failed
 
 
@@ -37,8 +36,7 @@ def step(name: str):
     RUNNING.append(name)
     yield
     RUNNING.pop()
-    TIMINGS[name] = time.perf_counter() - start
-    print(f"step {name:<18} {TIMINGS[name]:7.3f} s", flush=True)
+    print(f"step {name:<18} {time.perf_counter() - start:7.3f} s", flush=True)
 
 
 def swap_into_place(staged: Path, target: Path) -> None:
