@@ -12,7 +12,7 @@ Adding a page type: write its module here (declaration + context), its template,
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from cidi.views.data import SiteData  # noqa: F401  (re-exported: the views' input)
@@ -55,16 +55,6 @@ class View:
 
     def chart_id(self, slot: ChartSlot, key: Key) -> str:
         return slot.id.format(**key)
-
-
-@dataclass
-class Page:
-    """One page of one language: what make_pages renders."""
-    view: View
-    key: Key
-    md: str
-    url: str
-    context: dict = field(default_factory=dict)
 
 
 def url_of(md_path: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-import pandas as pd
 
 from cidi.compute_indices import NATIONAL, TOTAL
 from cidi.i18n import Lang
@@ -122,6 +121,3 @@ class SiteData:
     def slug(self, adcode: str) -> str:
         return self.by_code[adcode]["slug"]
 
-
-def records(frame: pd.DataFrame) -> list[dict]:
-    return frame.to_dict("records")

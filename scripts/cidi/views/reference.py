@@ -10,10 +10,6 @@ CONSTRAINTS_ZH = {"required": "必填", "unique": "唯一", "pattern": "格式",
                   "enum": "取值"}
 
 
-def kilobytes(size: int, L, digits: int = 1) -> str:
-    return L.f.size(size, digits)
-
-
 def constraint_text(constraints: dict, L) -> str:
     parts = []
     for k, v in constraints.items():
@@ -41,14 +37,14 @@ def data_context(data, key, L) -> dict:
                 for k in r["schema"].get("foreignKeys", [])]
         tables.append({"name": r["name"], "path": r["path"], "title": r.get("cidi:title_zh", r["title"]) if L.zh else r["title"],
                        "description": r.get("cidi:description_zh", r["description"]) if L.zh else r["description"],
-                       "csv_size": kilobytes(files[r["path"]]["bytes"], L),
-                       "parquet": f"{r['name']}.parquet", "parquet_size": kilobytes(files[f"{r['name']}.parquet"]["bytes"], L),
+                       "csv_size": L.f.size(files[r["path"]]["bytes"]),
+                       "parquet": f"{r['name']}.parquet", "parquet_size": L.f.size(files[f"{r['name']}.parquet"]["bytes"]),
                        "primary_key": ", ".join(r["schema"]["primaryKey"]), "foreign_keys": keys,
                        "n_fields": L.f.count(len(fields)), "fields": fields, "sha256": files[r["path"]]["sha256"]})
     licence = d["licenses"][0]
     return {"n_tables": L.f.count(len(tables)), "tables": tables, "version": d["version"],
             "licence": licence.get("cidi:title_zh", licence["title"]) if L.zh else licence["title"],
-            "zip": ZIP_NAME, "zip_size": kilobytes(files[ZIP_NAME]["bytes"], L, 0),
+            "zip": ZIP_NAME, "zip_size": L.f.size(files[ZIP_NAME]["bytes"], 0),
             "title": d.get("cidi:title_zh", d["title"]) if L.zh else d["title"], "base_url": data.base_url,
             "citation": citation(data.meta, L.code)}
 
