@@ -228,7 +228,7 @@ def printable(package: dict[str, pd.DataFrame], f: Formatter) -> set[str]:
         for column in frame.select_dtypes("number").columns:
             for value in frame[column].dropna():
                 out |= {f.score(value), f.corr(value), f.stat(value), f.rank(value) if float(value).is_integer() else "",
-                        f.pct(value).split("\u00a0")[0].rstrip(" %"), f.share(value).rstrip(" %")}
+                        f.pct(value).rstrip(" %"), f.share(value).rstrip(" %")}
     totals = list(package["scores"]["total"]) + list(package["region-summary"]["mean"])
     out |= {f.gap(a, b) for a in totals for b in totals}
     return out

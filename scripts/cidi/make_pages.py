@@ -20,12 +20,13 @@ from cidi import paths
 from cidi.charts import Chart
 from cidi.i18n import Lang
 from cidi.make_embeds import embed_code
-from cidi.views import GROUPS, View, navigation, pages, registry, root_of
+from cidi.views import GROUPS, View, navigation, pages, registry, root_of, view_named
+from cidi.views.provinces import csv_name
 from cidi.write_package import add_companions, conform, csv_text, expand_fields
 
 DIMENSION_COLUMNS = ("dimension", "measure_a", "measure_b")
 # how the chart data tables print a column (the one formatter's kinds); others print as they are
-COLUMN_KINDS = {"score": "score", "total": "score", "attainment": "pct_value", "share": "share", "r": "corr",
+COLUMN_KINDS = {"score": "score", "total": "score", "attainment": "pct", "share": "share", "r": "corr",
                 "median": "score"}
 
 
@@ -41,8 +42,6 @@ def cell_text(column: str, value, L: Lang) -> str:
     kind = COLUMN_KINDS.get(column) or ("score" if column.startswith("s_") else None)
     if isinstance(value, bool):
         return L.t("word.yes") if value else L.t("word.no")
-    if kind == "pct_value":
-        return L.f.pct(value)
     if kind is not None and isinstance(value, float):
         return getattr(L.f, kind)(value)
     if column in DIMENSION_COLUMNS and L.names_dimension(value):
@@ -143,13 +142,11 @@ def make_pages(data, lang: str, charts: list[Chart], staging_docs: Path) -> list
 
         def href(view_name: str, _md=md, **target) -> str:
             """Relative Markdown link from this page to another page of the registry."""
-            target_view = next(v for v in registry() if v.name == view_name)
-            return posixpath.relpath(target_view.md(target), posixpath.dirname(_md) or ".")
+            return posixpath.relpath(view_named(view_name).md(target), posixpath.dirname(_md) or ".")
 
         def link(view_name: str, _url=url, **target) -> str:
             """Relative URL (for HTML links) from this page to another page of the registry."""
-            target_view = next(v for v in registry() if v.name == view_name)
-            return posixpath.relpath(target_view.url(target) or ".", _url or ".") + "/"
+            return posixpath.relpath(view_named(view_name).url(target) or ".", _url or ".") + "/"
 
         context = {"v": view.context(data, key, L), "t": L.t, "root": root, "site_root": site_root,
                    "lang": lang, "chart": chart, "href": href, "link": link}
@@ -162,10 +159,12 @@ def make_pages(data, lang: str, charts: list[Chart], staging_docs: Path) -> list
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     fields = expand_fields(data.meta["resources"]["scores-long"]["fields"], data.sources.dimensions)
-    for p in data.ranked:
-        folder = staging_docs / "provinces" / p["slug"]
+    province = view_named("province")
+    for key in province.instances(data):  # beside the page: provinces/<slug>/cidi-<slug>.csv
+        folder = staging_docs / province.url(key)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"cidi-{p['slug']}.csv").write_text(province_csv(data, fields, p["adcode"]), encoding="utf-8")
+        (folder / csv_name(key["slug"])).write_text(province_csv(data, fields, data.by_slug[key["slug"]]["adcode"]),
+                                                    encoding="utf-8")
     return navigation(data, L)
 
 

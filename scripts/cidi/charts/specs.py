@@ -117,11 +117,6 @@ def nice_floor(value: float, step: float) -> float:
     return math.floor(value / step) * step
 
 
-def assessed_names(data, L) -> str:
-    ref = data.sources.provinces
-    return L.join(L.province_full(n) for n in ref.loc[~ref["assessed"], "name_en"])
-
-
 def ranking_stacked(data, key, L, id) -> Chart:
     f, dims = L.f, data.dim_ids
     names = {d: L.dim(d) for d in dims}
@@ -172,11 +167,10 @@ def map_total(data, key, L, id) -> Chart:
     region, k = top_regions.index[0], int(top_regions.iloc[0])
     top_claim = L.t("chart.map.top_all" if k == TOP_OF_MAP else "chart.map.top_most", top=TOP_OF_MAP, k=k,
                     region=L.region(region))
-    means = {r: data.region_mean(r) for r in data.regions}
-    high, low = max(means, key=means.get), min(means, key=means.get)
+    high, low = data.region_extremes()
     alt_text = L.t("chart.map.alt", top=top_claim, leader=leader["province"], total=f.score(leader["total"]),
-                   high=L.region(high), high_mean=f.score(means[high]), low=L.region(low), low_mean=f.score(means[low]),
-                   not_assessed=assessed_names(data, L))
+                   high=L.region(high), high_mean=f.score(data.region_mean(high)), low=L.region(low),
+                   low_mean=f.score(data.region_mean(low)), not_assessed=data.not_assessed(L))
     return finish(choropleth(values, "total", L.t("chart.map.legend"), L=L, width=WIDTH - 40), L=L, id=id,
                   title=L.t("chart.map.title"), subtitle=L.t("chart.map.subtitle"), alt_text=alt_text, data=values,
                   topojson=data.sources.topojson)
@@ -313,7 +307,7 @@ def dimension_distribution(data, key, L, id) -> Chart:
 
 
 def province_of(data, key) -> dict:
-    return next(p for p in data.ranked if p["slug"] == key["slug"])
+    return data.by_slug[key["slug"]]
 
 
 def title_name(p: dict, L) -> str:

@@ -81,6 +81,10 @@ def registry() -> tuple[View, ...]:
             catalogue.CHARTS, reference.DATA, reference.ABOUT)
 
 
+def view_named(name: str) -> View:
+    return next(view for view in registry() if view.name == name)
+
+
 # Catalogue groups, in the order the chart catalogue lists them.
 GROUPS = ("national", "dimensions", "methodology", "provinces")
 

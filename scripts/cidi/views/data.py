@@ -61,6 +61,19 @@ class SiteData:
         return {p["adcode"]: p for p in self.ranked}
 
     @cached_property
+    def by_slug(self) -> dict[str, dict]:
+        return {p["slug"]: p for p in self.ranked}
+
+    def region_extremes(self) -> tuple[str, str]:
+        """The regions with the highest and the lowest mean total."""
+        return (max(self.regions, key=self.region_mean), min(self.regions, key=self.region_mean))
+
+    def not_assessed(self, L) -> str:
+        """The divisions the report does not assess, named from provinces.csv in the reader's language."""
+        ref = self.sources.provinces
+        return L.join(L.province_full(n) for n in ref.loc[~ref["assessed"], "name_en"])
+
+    @cached_property
     def scores_by(self) -> dict[tuple[str, str], dict]:
         """(adcode, dimension) -> the ``scores-long`` row."""
         return {(r["adcode"], r["dimension"]): r for r in self.indices.scores_long.to_dict("records")}

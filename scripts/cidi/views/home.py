@@ -17,11 +17,11 @@ def regional_gap(data, L) -> dict:
     """The regions with the highest and lowest mean total, their gap (of the printed means) and how
     many of the top ten the highest holds."""
     f = L.f
-    means = {r: data.region_mean(r) for r in data.regions}
-    high, low = max(means, key=means.get), min(means, key=means.get)
+    high, low = data.region_extremes()
+    high_mean, low_mean = data.region_mean(high), data.region_mean(low)
     top = data.ranked[:TOP_N]
-    return {"high": L.region(high), "high_mean": f.score(means[high]), "low": L.region(low),
-            "low_mean": f.score(means[low]), "gap": f.gap(means[high], means[low]),
+    return {"high": L.region(high), "high_mean": f.score(high_mean), "low": L.region(low),
+            "low_mean": f.score(low_mean), "gap": f.gap(high_mean, low_mean),
             "top_n": f.count(len(top)), "top_in_high": f.count(sum(p["region"] == high for p in top))}
 
 

@@ -33,7 +33,6 @@ def methodology_context(data, key, L) -> dict:
               "order": order[r["recomputed_order"]]} for r in data.indices.rounding_pairs.to_dict("records")]
     ref = data.sources.provinces
     kinds = ref.loc[ref["assessed"], "division_type"].value_counts()
-    by_name = {p["province"]: p for p in data.ranked}
     return {
         "n": f.count(data.n), "n_dims": f.count(len(data.dims)), "dims": list(dims.values()), "dim": dims,
         "weights_sum": f.count(sum(d["weight"] for d in data.dims)),
@@ -41,7 +40,7 @@ def methodology_context(data, key, L) -> dict:
         "national_score": f.figure(data.national_score),
         "total_mean": f.score(data.stats[TOTAL]["mean"]), "total_median": f.score(data.stats[TOTAL]["median"]),
         "largest_residual": f.score(v["largest_residual"]),
-        "largest_residual_provinces": L.join(L.province(by_name[name]["province"]) for name in v["largest_residual_provinces"]),
+        "largest_residual_provinces": L.join(L.province(name) for name in v["largest_residual_provinces"]),
         "exact_totals": f.count(v["exact_totals"]), "ranks_consistent": v["ranks_match_published_totals"],
         "tolerance": f.score(v["tolerance"]),
         "residuals": residuals,

@@ -24,18 +24,16 @@ def index_context(data, key, L) -> dict:
              "slug": p["slug"], "region": L.region(p["region"]), "total": L.f.score(p["total"]), **relative(p, data, L)}
             for p in data.ranked]
     return {"title": L.t("provs.title"), "description": L.t("provs.description", n=data.n),
-            "intro": L.t("provs.intro", n=data.n, not_assessed=not_assessed(data, L)), "rows": rows}
+            "intro": L.t("provs.intro", n=data.n, not_assessed=data.not_assessed(L)), "rows": rows}
 
 
-def not_assessed(data, L) -> str:
-    """The divisions the report does not assess, named from provinces.csv."""
-    ref = data.sources.provinces
-    names = [L.province_full(n) for n in ref.loc[~ref["assessed"], "name_en"]]
-    return L.join(names)
+def csv_name(slug: str) -> str:
+    """The file of a province's rows, written beside its page (make_pages) and linked from it."""
+    return f"cidi-{slug}.csv"
 
 
 def province_context(data, key, L) -> dict:
-    p = next(q for q in data.ranked if q["slug"] == key["slug"])
+    p = data.by_slug[key["slug"]]
     f, n, i = L.f, data.n, data.ranked.index(p)
     name = L.province(p["province"])
     above = data.ranked[i - 1] if i > 0 else None
@@ -144,7 +142,7 @@ def province_context(data, key, L) -> dict:
         "mentions": mentions,
         "mentions_none": L.t("prov.report.none", name=name),
         "data_rows": L.t("prov.data.rows", name=name),
-        "csv": f"cidi-{p['slug']}.csv",
+        "csv": csv_name(p["slug"]),
     }
 
 
@@ -153,8 +151,7 @@ def province_keys(data) -> list[dict]:
 
 
 def province_nav(data, key, L) -> str:
-    p = next(q for q in data.ranked if q["slug"] == key["slug"])
-    return L.province_full(p["province"])
+    return L.province_full(data.by_slug[key["slug"]]["province"])
 
 
 def nav_order(data, L) -> list[dict]:
