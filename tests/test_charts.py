@@ -202,6 +202,28 @@ def test_chinese_province_names_render_in_png():
     assert png("北京") != png("广东"), "Chinese glyphs do not render: install fonts-noto-cjk"
 
 
+@pytest.mark.slow  # makes the font subset: seconds
+def test_chinese_charts_drawn_with_the_font_subset_are_the_files_the_full_font_gives(site_dir, tmp_path):
+    """The renderer draws Chinese charts with a subset of Noto Sans CJK SC (cidi.charts.fonts): the
+    published SVGs and PNG must be byte for byte those of the system font, naming the real font list."""
+    from cidi.charts import fonts
+    from cidi.charts.render import draw, draw_png, dumps
+
+    spec = json.loads((site_dir / "zh" / "charts" / "ranking-stacked.vl.json").read_text(encoding="utf-8"))
+    assert spec["config"]["font"] == fonts.PUBLISHED
+    folder = fonts.subset_folder(tmp_path, fonts.chart_charset(dumps(spec).decode()))
+    assert folder is not None, "fontTools or fonts-noto-cjk is missing (see requirements.lock and .ci/run)"
+    for style in fonts.SOURCES:
+        fonts.make_subset(folder, style)
+    job = (spec, "title", "alt", "png", "source", "licence")
+    system, system_svg = draw(job)
+    subset, subset_svg = draw(job, folder)
+    assert fonts.FAMILY in subset_svg and fonts.FAMILY not in system_svg  # the subset was really used
+    assert subset == system
+    assert fonts.FAMILY not in subset["svg"].decode() and fonts.PUBLISHED in subset["svg"].decode()
+    assert draw_png(subset_svg, job, folder) == draw_png(system_svg, job)
+
+
 def test_province_chart_titles_carry_the_chinese_name(site_dir, sources):
     zh = sources.provinces.set_index("slug")["short_name_zh"]
     spec = json.loads((site_dir / "charts" / "province-beijing-profile.vl.json").read_text(encoding="utf-8"))

@@ -75,9 +75,9 @@ def chart_html(chart: Chart, L: Lang, root: str, site_root: str, base_url: str, 
         f'<img src="{href}.svg" alt="{html.escape(chart.title)}" width="{chart.width}" height="{chart.height}" '
         f'loading="lazy" decoding="async"></div>\n'
         + (f'<figcaption>{html.escape(chart.alt)}</figcaption>\n' if caption else "")
-        + f'<details class="cidi-chart__data"><summary>{L.t("chart.data_table")}</summary>'
+        + f'<details class="cidi-chart__data" data-search-exclude><summary>{L.t("chart.data_table")}</summary>'
         f'{data_table(chart.data if chart.table is None else chart.table, L)}</details>\n'
-        f'<p class="cidi-chart__links">{L.t("chart.download")} {links}</p>\n'
+        f'<p class="cidi-chart__links" data-search-exclude>{L.t("chart.download")} {links}</p>\n'
         + embed_box(chart, L, root, base_url) + '</figure>\n'
     )
 
@@ -86,7 +86,8 @@ def embed_box(chart: Chart, L: Lang, root: str, base_url: str) -> str:
     """The "Embed" button: the copy-paste code (rewritten to the reader's host by cidi.js)."""
     t = L.t
     code = html.escape(embed_code(chart, base_url + L.prefix))
-    return (f'<details class="cidi-embed"><summary>{t("embed.summary")}</summary>'
+    # data-search-exclude: the search index holds the page's words, not its data tables and embed codes
+    return (f'<details class="cidi-embed" data-search-exclude><summary>{t("embed.summary")}</summary>'
             f'<p>{t("embed.help")} <a href="{root}embed/{chart.id}/">{t("embed.preview")}</a></p>'
             f'<pre class="cidi-embed__code" data-embed-id="{chart.id}"><code>{code}</code></pre>'
             f'<button type="button" class="md-button cidi-copy" data-copied="{t("embed.copied")}">'

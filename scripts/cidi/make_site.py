@@ -14,6 +14,7 @@ from pathlib import Path
 from cidi import paths
 from cidi.fetch_js import installed_files
 from cidi.i18n import LANGS
+from cidi.load_sources import parse_yaml
 from cidi.charts.render import Renderer, default_cache, write_chart_files
 from cidi.make_embeds import write_embed_pages
 from cidi.make_pages import make_pages
@@ -34,9 +35,7 @@ class _Collect(logging.Handler):
 
 def site_url() -> str:
     """The public base URL: CIDI_SITE_URL when set (deployments), else mkdocs.yml's site_url."""
-    import yaml
-
-    return os.environ.get("CIDI_SITE_URL") or yaml.safe_load(paths.MKDOCS_YML.read_text(encoding="utf-8"))["site_url"]
+    return os.environ.get("CIDI_SITE_URL") or parse_yaml(paths.MKDOCS_YML.read_text(encoding="utf-8"))["site_url"]
 
 
 def mkdocs_build(docs: Path, site: Path, nav: list, created: str | None = None,
@@ -83,44 +82,62 @@ def language_switch(lang: str, base: str) -> dict:
     }
 
 
+def mkdocs_step(lang: str, docs: Path, target: Path, nav: list, created: str, extra: dict, url: str) -> None:
+    from cidi.build import step
+
+    with step(f"mkdocs_build.{lang}"):
+        mkdocs_build(docs, target, nav, created, extra=extra, url=url,
+                     config_file=paths.MKDOCS_YML if lang == "en" else paths.ROOT / f"mkdocs.{lang}.yml")
+
+
 def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png: bool = True,
               meta: dict | None = None) -> None:
     """Both languages: English at the site root, Chinese under zh/. Same views, same data."""
-    from cidi.build import step
+    from cidi.build import InChild, step
 
     base = site_url()
     data = SiteData(sources, indices, robust, descriptor, meta or read_metadata(), staging / "data", base_url=base)
-    with Renderer(png=png, cache=default_cache()) as renderer:
-        rendering = {}
-        for lang in LANGS:  # the workers draw one language's charts while the next one's are built
-            with step(f"make_charts.{lang}"):
-                charts = make_charts_cached(data, lang, None if renderer.cache is None else renderer.cache.parent / "specs")
-            with step(f"render_charts.{lang}"):  # printed 3 times: the cache look-up, the waits for drawings, PNGs
-                rendering[lang] = renderer.submit(charts)
-        for lang in LANGS:  # ... and the last ones while the first language's pages are written
-            docs = staging / f"docs-{lang}"
-            with step(f"render_charts.{lang}"):  # the wait for what is not drawn yet
-                charts, files = rendering[lang].charts, rendering[lang].result()
-            print(f"charts.{lang}: {rendering[lang].rendered} of {len(charts)} rendered, the others taken from "
-                  "the cache", flush=True)
-            with step(f"make_pages.{lang}"):
-                nav = make_pages(data, lang, charts, docs)
-                write_embed_pages(charts, files, docs, data.lang(lang))
-                write_chart_files(charts, files, docs / "charts")
-                if lang == "en":  # the browser library is served once, from the site root
-                    js = docs / "assets" / "js"
-                    for name, path in installed_files().items():
-                        shutil.copyfile(path, js / name)
-            with step(f"mkdocs_build.{lang}"):
-                target = staging / ("site" if lang == "en" else f"site-{lang}")
-                mkdocs_build(docs, target, nav, descriptor["created"],
-                             config_file=paths.MKDOCS_YML if lang == "en" else paths.ROOT / f"mkdocs.{lang}.yml",
-                             extra=language_switch(lang, base), url=base + data.lang(lang).prefix)
-        for lang in LANGS:  # the PNGs last: no page waits for them, and MkDocs need not copy them
-            with step(f"render_charts.{lang}"):
-                pngs = rendering[lang].pngs()
-            charts_folder = staging / ("site" if lang == "en" else f"site-{lang}") / "charts"
-            for chart_id, png in pngs.items():
-                (charts_folder / f"{chart_id}.png").write_bytes(png)
+    sites: list = []  # MkDocs builds running in child processes
+    try:
+        with Renderer(png=png, cache=default_cache()) as renderer:
+            rendering = {}
+            for lang in LANGS:  # the workers draw one language's charts while the next one's are built
+                with step(f"make_charts.{lang}"):
+                    charts = make_charts_cached(data, lang, None if renderer.cache is None else renderer.cache.parent / "specs")
+                with step(f"render_charts.{lang}"):  # printed 3 times: the cache look-up, the waits for drawings, PNGs
+                    rendering[lang] = renderer.submit(charts)
+            for lang in LANGS:  # ... and the last ones while the first language's pages are written
+                docs = staging / f"docs-{lang}"
+                with step(f"render_charts.{lang}"):  # the wait for what is not drawn yet
+                    charts, files = rendering[lang].charts, rendering[lang].result()
+                print(f"charts.{lang}: {rendering[lang].rendered} of {len(charts)} rendered, the others taken from "
+                      "the cache", flush=True)
+                with step(f"make_pages.{lang}"):
+                    nav = make_pages(data, lang, charts, docs)
+                    write_embed_pages(charts, files, docs, data.lang(lang))
+                    write_chart_files(charts, files, docs / "charts")
+                    if lang == "en":  # the browser library is served once, from the site root
+                        js = docs / "assets" / "js"
+                        for name, path in installed_files().items():
+                            shutil.copyfile(path, js / name)
+                args = (lang, docs, staging / ("site" if lang == "en" else f"site-{lang}"), nav, descriptor["created"],
+                        language_switch(lang, base), base + data.lang(lang).prefix)
+                if lang != LANGS[-1]:  # on the other core, while the next language's pages are written
+                    sites.append(InChild(mkdocs_step, *args))
+                else:
+                    mkdocs_step(*args)
+            for child in sites:
+                with step("mkdocs_build.wait"):
+                    child.result()
+            for lang in LANGS:  # the PNGs last: no page waits for them, and MkDocs need not copy them
+                with step(f"render_charts.{lang}"):
+                    pngs = rendering[lang].pngs()
+                charts_folder = staging / ("site" if lang == "en" else f"site-{lang}") / "charts"
+                for chart_id, png in pngs.items():
+                    (charts_folder / f"{chart_id}.png").write_bytes(png)
+    except BaseException:
+        for child in sites:  # a failed build does not leave a child writing into the staging folder
+            child.stop()
+        raise
     for lang in LANGS[1:]:
         (staging / f"site-{lang}").rename(staging / "site" / lang)

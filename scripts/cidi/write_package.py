@@ -26,10 +26,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-import yaml
 
 from cidi import paths
 from cidi.data_card import data_card
+from cidi.load_sources import parse_yaml
 
 ZIP_NAME = "cidi-data.zip"
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -41,7 +41,7 @@ ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float6
 
 
 def read_metadata(path: Path = paths.PACKAGE_META) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return parse_yaml(path.read_text(encoding="utf-8"))
 
 
 def citation(meta: dict, lang: str = "en") -> str:

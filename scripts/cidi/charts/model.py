@@ -22,7 +22,12 @@ SUBTLE = "#4b5563"  # subtitles and the source line
 GRID = "#e5e7eb"
 STAMP = "#b45309"  # the explorer's "custom weights" stamp
 ROW_HEIGHT = 16  # pixels per bar or row in charts with one row per province
-FONT = "Noto Sans, Noto Sans CJK SC, DejaVu Sans, Arial, sans-serif"
+# Fonts by language, the first one installed drawing the static SVG and PNG. English: Arial and
+# its metric twin Liberation Sans (a static chart is laid out as a browser with Arial shows it; the
+# CJK fonts, 20 MB collections, make a Latin-only chart three times slower to draw). Chinese: a CJK
+# font first, so that an SVG opens in design tools with its characters.
+FONT = {"en": "Arial, Helvetica, Liberation Sans, Noto Sans, DejaVu Sans, sans-serif",
+        "zh": "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"}
 PROJECTION = {"type": "conicEqualArea", "parallels": [25, 47], "rotate": [-105, 0]}
 WIDTH = 640
 

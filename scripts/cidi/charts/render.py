@@ -25,6 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from cidi import paths
+from cidi.charts.fonts import FAMILY, PUBLISHED, SOURCES as STYLES
+from cidi.charts.fonts import chart_charset, drawing_spec, make_subset, published_svg, ready, register, subset_folder
 from cidi.charts.model import LICENCE, MESSAGES, SOURCE, Chart
 
 CACHE = paths.BUILD / "cache" / "charts"  # outside build/site: never published
@@ -106,31 +108,41 @@ def label_svg(svg: str, title: str, alt_text: str, source: str = SOURCE, licence
     return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + meta, svg, count=1)
 
 
-def draw(job: tuple) -> tuple[dict[str, bytes], str]:
+def draw(job: tuple, fonts: Path | None = None) -> tuple[dict[str, bytes], str]:
     """Compile and draw one chart and its embed variant (runs in a worker process): every file but
-    the PNG, and the unslimmed SVG the PNG is drawn from.
+    the PNG, and the SVG the PNG is drawn from (unslimmed, naming the font it was drawn with).
 
-    Each Vega-Lite spec is compiled once; the SVG is drawn from exactly the published Vega spec."""
+    Each Vega-Lite spec is compiled once; the SVG is drawn from exactly the published Vega spec
+    (Chinese charts with the subset of their font in ``fonts``, see :mod:`cidi.charts.fonts`)."""
     import vl_convert as vlc
 
     spec, title, alt_text, _png, source, licence = job
     vl = dumps(spec)
     vg = dumps(vlc.vegalite_to_vega(vl.decode()))
-    svg = vlc.vega_to_svg(vg.decode())
     embed_vg = dumps(vlc.vegalite_to_vega(bare_spec(spec)))
+    drawn = {}
+    for name, vega in (("svg", vg), ("embed.svg", embed_vg)):
+        subset = drawing_spec(fonts, vega.decode())
+        drawn[name] = vlc.vega_to_svg(subset or vega.decode())
+        if name == "svg":
+            png_source = drawn[name]
+        if subset is not None:
+            drawn[name] = published_svg(drawn[name])
     return {
         "vl.json": vl,
         "vg.json": vg,
-        "svg": label_svg(svg, title, alt_text, source, licence).encode(),
+        "svg": label_svg(drawn["svg"], title, alt_text, source, licence).encode(),
         "embed.vg.json": embed_vg,
-        "embed.svg": label_svg(vlc.vega_to_svg(embed_vg.decode()), title, alt_text, source, licence).encode(),
-    }, svg
+        "embed.svg": label_svg(drawn["embed.svg"], title, alt_text, source, licence).encode(),
+    }, png_source
 
 
-def draw_png(svg: str, job: tuple) -> bytes:
+def draw_png(svg: str, job: tuple, fonts: Path | None = None) -> bytes:
     """The PNG (2x) from the chart's SVG (half the time of a re-render), with its texts (worker process)."""
     import vl_convert as vlc
 
+    if fonts is not None and f'font-family="{FAMILY}"' in svg:
+        register(fonts)
     _spec, title, alt_text, _png, source, licence = job
     return png_with_text(vlc.svg_to_png(svg, scale=2), {
         "Title": title, "Description": alt_text, "Source": source, "Copyright": licence})
@@ -249,7 +261,8 @@ class Rendering:
             if isinstance(pending, Future):
                 self._pending[key], svg = pending.result()
                 if self._renderer.png:
-                    self._png_futures[key] = self._renderer.pool.submit(draw_png, svg, self._jobs[key])
+                    self._png_futures[key] = self._renderer.pool.submit(draw_png, svg, self._jobs[key],
+                                                                        self._renderer.fonts)
                 else:
                     self._renderer.store(key, self._pending[key])
         files: dict[str, dict[str, bytes]] = {}
@@ -283,6 +296,7 @@ class Renderer:
         self.workers = workers or os.cpu_count() or 2
         self.png, self.cache = png, cache
         self._pool: ProcessPoolExecutor | None = None
+        self.fonts: Path | None = None  # the subset of the Chinese font (None: draw with the system fonts)
 
     @property
     def pool(self) -> ProcessPoolExecutor:
@@ -307,8 +321,14 @@ class Renderer:
                 sizes[key] = len(vl)
             else:
                 pending[key] = cached
+        chinese = [jobs[key][0] for key in sizes if jobs[key][0].get("config", {}).get("font") == PUBLISHED]
+        if chinese and self.fonts is None:  # one job a style, ahead of the drawings that use it
+            chars = set().union(*(chart_charset(dumps(spec).decode()) for spec in chinese))
+            self.fonts = subset_folder(self.cache or CACHE, chars)
+            for style in STYLES if self.fonts is not None and not ready(self.fonts) else ():
+                self.pool.submit(make_subset, self.fonts, style)
         for key in sorted(sizes, key=lambda k: -sizes[k]):
-            pending[key] = self.pool.submit(draw, jobs[key])
+            pending[key] = self.pool.submit(draw, jobs[key], self.fonts)
         return Rendering(self, charts, jobs, keys, pending)
 
     def store(self, key: str, files: dict[str, bytes]) -> None:

@@ -20,8 +20,7 @@ from cidi.charts.model import (FONT, GRID, HIGHLIGHT, HIGHLIGHT_WORD, INK, MUTED
                                PROJECTION, ROW_HEIGHT, STAMP, SUBTLE, WIDTH, Chart, categorical)
 
 
-CONFIG = {  # the house style of every chart
-    "font": FONT,
+CONFIG = {  # the house style of every chart (and FONT of its language)
     "view": {"continuousHeight": 300, "continuousWidth": 300, "stroke": None},
     "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": GRID},
     "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "horizontal"},
@@ -46,7 +45,8 @@ def inline(rows) -> alt.InlineData:
 def finish(chart, *, L, id, title, subtitle, alt_text, data, topojson=None, grid: int = 10) -> Chart:
     """Title, subtitle, source line and description, the same for every chart."""
     inner = chart.to_dict(validate=False)  # validated in the tests (here it would cost seconds)
-    spec = {"$schema": inner.pop("$schema"), "background": "white", "config": CONFIG, "description": alt_text,
+    spec = {"$schema": inner.pop("$schema"), "background": "white", "config": {**CONFIG, "font": FONT[L.code]},
+            "description": alt_text,
             "padding": 12, "spacing": 0,
             "title": {"anchor": "start", "color": SUBTLE, "fontSize": 10, "fontWeight": "normal", "offset": 12,
                       "orient": "bottom", "text": f"{L.t('source.line')} · {L.t('licence.line')}"}}

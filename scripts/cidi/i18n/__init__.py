@@ -7,9 +7,8 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-
 from cidi.formatting import Formatter
+from cidi.load_sources import parse_yaml
 
 LANGS = ("en", "zh")
 CATALOGUE = Path(__file__).with_name("messages.yml")
@@ -19,7 +18,7 @@ def read_region_names(package_yml: Path | None = None) -> dict[str, str]:
     """English region value -> Chinese name: ``region_names_zh`` of package.yml, the one place they are typed."""
     from cidi import paths
 
-    meta = yaml.safe_load((package_yml or paths.PACKAGE_META).read_text(encoding="utf-8-sig"))
+    meta = parse_yaml((package_yml or paths.PACKAGE_META).read_text(encoding="utf-8-sig"))
     return dict(meta["region_names_zh"])
 
 
@@ -29,7 +28,7 @@ class MissingMessage(KeyError):
 
 def read_catalogue(path: Path = CATALOGUE) -> dict[str, dict[str, str]]:
     """key -> {lang: text}. Each entry in the file is ``key: [english, chinese]``."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = parse_yaml(path.read_text(encoding="utf-8"))
     return {key: dict(zip(LANGS, texts)) for key, texts in raw.items()}
 
 
