@@ -34,8 +34,8 @@ build/.stamp: $(STAMP) $(INPUTS)
 test: $(STAMP) build/.stamp ## Run the whole test suite against the built site (builds first if inputs changed)
 	$(PY) -m pytest
 
-test-fast: $(STAMP) build/.stamp ## The inner loop: every test but the browser and full-rebuild ones (markers browser, slow)
-	$(PY) -m pytest -m "not slow and not browser"
+test-fast: $(STAMP) build/.stamp ## The inner loop: every test but the browser and full-rebuild ones (markers browser, slow), on every core
+	$(PY) -m pytest -m "not slow and not browser" -n auto
 
 serve: $(STAMP) build/.stamp ## Serve build/site/ on http://127.0.0.1:$(PORT)/
 	$(PY) -m http.server --directory build/site --bind 127.0.0.1 $(PORT)

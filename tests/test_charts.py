@@ -230,6 +230,20 @@ def test_province_chart_titles_carry_the_chinese_name(site_dir, sources):
     assert zh["beijing"] in spec["vconcat"][0]["title"]["text"]
 
 
+def test_the_chart_cache_forgets_entries_no_build_used_for_a_week(tmp_path):
+    import os
+
+    from cidi.charts.render import KEEP_UNUSED, prune
+
+    now = 1_000_000_000.0
+    for name, age in (("used-old", 2 * KEEP_UNUSED), ("unused-old", 2 * KEEP_UNUSED), ("unused-new", 60),
+                      (".being-written", 2 * KEEP_UNUSED)):
+        (tmp_path / name).mkdir()
+        os.utime(tmp_path / name, (now - age, now - age))
+    assert prune(tmp_path, {"used-old"}, now=now) == ["unused-old"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".being-written", "unused-new", "used-old"]
+
+
 def test_svg_gradient_ids_do_not_depend_on_render_order():
     from cidi.charts.render import stable_ids
 

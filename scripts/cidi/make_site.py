@@ -6,6 +6,8 @@ moved into ``site/data/`` by :mod:`cidi.build`).
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import shutil
@@ -20,6 +22,8 @@ from cidi.make_embeds import write_embed_pages
 from cidi.make_pages import make_pages
 from cidi.views import SiteData, make_charts_cached
 from cidi.write_package import read_metadata
+
+THEME = paths.ROOT / "scripts" / "cidi" / "theme"
 
 
 class _Collect(logging.Handler):
@@ -82,12 +86,55 @@ def language_switch(lang: str, base: str) -> dict:
     }
 
 
-def mkdocs_step(lang: str, docs: Path, target: Path, nav: list, created: str, extra: dict, url: str) -> None:
+SITE_CACHE = "sites"  # beside the chart cache: the last MkDocs output of each language
+
+
+def site_key(lang: str, docs: Path, config_file: Path, overrides: list) -> str:
+    """What a language's MkDocs output depends on: every file of its staged docs, the configuration
+    files, the theme overrides, the installed versions (the lock file) and what the build passes in."""
+    digest = hashlib.sha256(json.dumps([lang, overrides], sort_keys=True, ensure_ascii=False).encode())
+    files = [*sorted(p for p in docs.rglob("*") if p.is_file()), paths.MKDOCS_YML, config_file,
+             *sorted(p for p in THEME.rglob("*") if p.is_file()), paths.ROOT / "requirements.lock"]
+    for path in files:
+        digest.update(f"{path.relative_to(docs) if path.is_relative_to(docs) else path}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """``target`` as a copy of ``source`` made of hard links (a copy where links are not possible).
+    The built files are never written again in place, so the copies may share them."""
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link)
+
+
+def mkdocs_step(lang: str, docs: Path, target: Path, nav: list, created: str, extra: dict, url: str,
+                cache: Path | None = None) -> None:
+    """One language's ``mkdocs build``, or its output from ``cache`` when nothing it depends on changed
+    (a rebuild after editing an English page builds the Chinese site from the cache, and back)."""
     from cidi.build import step
 
+    config_file = paths.MKDOCS_YML if lang == "en" else paths.ROOT / f"mkdocs.{lang}.yml"
     with step(f"mkdocs_build.{lang}"):
-        mkdocs_build(docs, target, nav, created, extra=extra, url=url,
-                     config_file=paths.MKDOCS_YML if lang == "en" else paths.ROOT / f"mkdocs.{lang}.yml")
+        entry = None
+        if cache is not None:
+            entry = cache / f"{lang}-{site_key(lang, docs, config_file, [nav, created, extra, url])}"
+            if entry.is_dir():
+                link_tree(entry, target)
+                print(f"site.{lang}: taken from the cache", flush=True)
+                return
+        mkdocs_build(docs, target, nav, created, extra=extra, url=url, config_file=config_file)
+        if entry is not None:
+            for old in cache.glob(f"{lang}-*"):  # one entry per language: the latest
+                shutil.rmtree(old, ignore_errors=True)
+            temporary = cache / f".{entry.name}-{os.getpid()}"
+            link_tree(target, temporary)
+            temporary.rename(entry)
 
 
 def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png: bool = True,
@@ -121,7 +168,8 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
                         for name, path in installed_files().items():
                             shutil.copyfile(path, js / name)
                 args = (lang, docs, staging / ("site" if lang == "en" else f"site-{lang}"), nav, descriptor["created"],
-                        language_switch(lang, base), base + data.lang(lang).prefix)
+                        language_switch(lang, base), base + data.lang(lang).prefix,
+                        None if renderer.cache is None else renderer.cache.parent / SITE_CACHE)
                 if lang != LANGS[-1]:  # on the other core, while the next language's pages are written
                     sites.append(InChild(mkdocs_step, *args))
                 else:
@@ -135,6 +183,7 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
                 charts_folder = staging / ("site" if lang == "en" else f"site-{lang}") / "charts"
                 for chart_id, png in pngs.items():
                     (charts_folder / f"{chart_id}.png").write_bytes(png)
+            renderer.prune()
     except BaseException:
         for child in sites:  # a failed build does not leave a child writing into the staging folder
             child.stop()

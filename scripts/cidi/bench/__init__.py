@@ -18,7 +18,8 @@ never enforced here; the page-weight budgets are also tests (``tests/test_budget
 Sections, in this order, one module each:
 
 1. ``build.*`` (:mod:`.run`): a clean build (no ``build/`` folder, the environment present) and each
-   step's time; then ``build.rebuild.*``: the same build again after one hand-written page changed.
+   step's time; ``tests.fast.*``: `make test-fast` against that site; then ``build.rebuild.*``: the
+   same build again after one hand-written page changed.
 2. ``robustness.*`` (:mod:`.robustness`): the robustness step on one core.
 3. ``page.*``, ``search.*``, ``js.*``, ``site.*`` (:mod:`.pages`): what a first view of each page
    type downloads, then with its interactive charts; all JavaScript; the whole site.

@@ -14,7 +14,7 @@ from cidi.bench import __doc__ as about
 from cidi.bench.pages import bench_pages
 from cidi.bench.report import emit, figure, note
 from cidi.bench.robustness import bench_robustness
-from cidi.bench.run import bench_clean_build, bench_rebuild, copy_repository
+from cidi.bench.run import bench_clean_build, bench_rebuild, bench_test_fast, copy_repository
 from cidi.bench.scale import SIZES, bench_scaling, site_estimate
 
 FORMAT_VERSION = 1
@@ -58,7 +58,10 @@ def main(argv: list[str] | None = None) -> int:
             emit(lines)
             if ok:
                 pages = bench_pages(site)  # before the rebuild changes a page
-                lines, ok = bench_rebuild(repo)
+                lines, ok = bench_test_fast(repo)
+                emit(lines)
+                lines, rebuilt = bench_rebuild(repo)
+                ok = ok and rebuilt
                 emit(lines)
         emit(bench_robustness())
         if not pages and (site / "index.html").is_file():

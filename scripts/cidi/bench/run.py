@@ -24,6 +24,8 @@ from cidi.bench.report import figure, note, progress, tail
 BUILD_TIMEOUT = 600  # seconds; a shared 2-core machine can take several times the budget
 BUDGET_CLEAN_BUILD = 30.0  # seconds, `rm -rf build && python -m cidi.build` on 2 cores
 BUDGET_REBUILD = 8.0  # seconds, the same build again after one hand-written page changed
+BUDGET_TEST_FAST = 30.0  # seconds, `make test-fast` against a built site
+TEST_FAST = ["-m", "pytest", "-m", "not slow and not browser", "-n", "auto", "-q", "-p", "no:cacheprovider"]
 EDITED_PAGE = "docs/about.md"
 EDIT = "\nThis paragraph was added by the benchmark to time a rebuild.\n"
 NOT_COPIED = {".git", ".venv", "build", "__pycache__", ".pytest_cache", ".hypothesis"}
@@ -139,3 +141,14 @@ def bench_rebuild(repo: Path) -> tuple[list[str], bool]:
     lines, _ = build_lines("build.rebuild", result, BUDGET_REBUILD)
     return [note("build.rebuild", f"the same build again in the same folder after one paragraph was "
                                   f"appended to {EDITED_PAGE}")] + lines, result.ok
+
+
+def bench_test_fast(repo: Path) -> tuple[list[str], bool]:
+    """``make test-fast`` (its pytest command) in ``repo``, against the site built there: lines, success."""
+    progress("make test-fast ...")
+    result = run([sys.executable, *TEST_FAST], BUILD_TIMEOUT, environment(root=repo), cwd=repo)
+    lines = [note("tests.fast", "pytest " + " ".join(TEST_FAST[2:]) + " (make test-fast)"),
+             figure("tests.fast.wall", result.seconds, "s", BUDGET_TEST_FAST)]
+    if not result.ok:
+        lines.append(note("tests.fast.failed", result.failure()))
+    return lines, result.ok

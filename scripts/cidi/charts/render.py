@@ -215,7 +215,9 @@ def suffixes(png: bool) -> tuple[str, ...]:
 
 def read_cached(cache: Path, key: str, png: bool) -> dict[str, bytes] | None:
     try:
-        return {suffix: (cache / key / f"chart.{suffix}").read_bytes() for suffix in suffixes(png)}
+        files = {suffix: (cache / key / f"chart.{suffix}").read_bytes() for suffix in suffixes(png)}
+        os.utime(cache / key)  # used now: kept by prune()
+        return files
     except FileNotFoundError:  # not cached, or an entry someone has emptied: render it again
         shutil.rmtree(cache / key, ignore_errors=True)
         return None
@@ -231,6 +233,26 @@ def write_cached(cache: Path, key: str, files: dict[str, bytes]) -> None:
         temporary.rename(cache / key)
     except OSError:  # written meanwhile by another build: same key, same bytes
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+KEEP_UNUSED = 7 * 24 * 3600  # seconds an entry no build used stays in the cache
+
+
+def prune(cache: Path, used: set[str], now: float | None = None) -> list[str]:
+    """Remove the entries of ``cache`` that this build did not use and no build used for a week (a
+    cache that only grew filled the disk: every edit of a chart's text adds an entry). The names removed."""
+    import time
+
+    now = time.time() if now is None else now
+    removed = []
+    for entry in sorted(cache.iterdir()) if cache.is_dir() else ():
+        if entry.name not in used and not entry.name.startswith(".") and now - entry.stat().st_mtime > KEEP_UNUSED:
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed.append(entry.name)
+    return removed
 
 
 def default_cache() -> Path | None:
@@ -297,6 +319,7 @@ class Renderer:
         self.png, self.cache = png, cache
         self._pool: ProcessPoolExecutor | None = None
         self.fonts: Path | None = None  # the subset of the Chinese font (None: draw with the system fonts)
+        self.used: set[str] = set()  # the cache entries of this build
 
     @property
     def pool(self) -> ProcessPoolExecutor:
@@ -313,6 +336,7 @@ class Renderer:
         for chart in charts:
             job, vl = render_job(chart, self.png), dumps(chart.spec)
             keys.append(key := cache_key(job, vl))
+            self.used.add(key)
             if key in jobs:
                 continue
             jobs[key] = job
@@ -330,6 +354,13 @@ class Renderer:
         for key in sorted(sizes, key=lambda k: -sizes[k]):
             pending[key] = self.pool.submit(draw, jobs[key], self.fonts)
         return Rendering(self, charts, jobs, keys, pending)
+
+    def prune(self) -> None:
+        """After a build that succeeded: the cache keeps what it used and what others used this week."""
+        if self.cache is not None:
+            prune(self.cache, self.used | {"fonts"})
+            if self.fonts is not None:
+                prune(self.fonts.parent, {self.fonts.name})
 
     def store(self, key: str, files: dict[str, bytes]) -> None:
         if self.cache is not None:
