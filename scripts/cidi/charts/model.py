@@ -23,7 +23,6 @@ GRID = "#e5e7eb"
 STAMP = "#b45309"  # the explorer's "custom weights" stamp
 ROW_HEIGHT = 16  # pixels per bar or row in charts with one row per province
 FONT = "Noto Sans, Noto Sans CJK SC, DejaVu Sans, Arial, sans-serif"
-PROJECTION = {"type": "conicEqualArea", "parallels": [25, 47], "rotate": [-105, 0]}
 WIDTH = 640
 
 
