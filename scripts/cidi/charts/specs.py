@@ -112,7 +112,8 @@ def tile_layers(data, rows: pd.DataFrame, *, L, colour, tooltip, ink="ink:N") ->
     x = alt.X("x:Q", scale=None, axis=None)
     y = alt.Y("y:Q", scale=None, axis=None)
     links = {"href": alt.Href("href:N"), "tooltip": tooltip}
-    squares = base.mark_rect(cursor="pointer", stroke=None, invalid=None).encode(x=x, x2="x2:Q", y=y, y2="y2:Q", color=colour, **links)
+    squares = base.mark_rect(cursor="pointer", stroke=None, invalid=None).encode(
+        x=x, x2="x2:Q", y=y, y2="y2:Q", color=colour, description=alt.Description("aria:N"), **links)
     text = {"align": "center", "baseline": "middle", "aria": False, "cursor": "pointer"}
     labels = base.mark_text(fontSize=tiles.LABEL_SIZE, fontWeight=tiles.LABEL_WEIGHT[L.code], **text).encode(
         x=alt.X("cx:Q", scale=None), y=alt.Y("label_y:Q", scale=None), text="label:N",
@@ -135,13 +136,16 @@ def tile_map(data, values: pd.DataFrame, field_name: str, title: str, *, L) -> a
                     for v, a in zip(rows[field_name], rows["assessed"])]
     rows["ink"] = rows["fill"].map(tiles.ink)
     rows["second"] = rows["value_text"].where(rows["assessed"], rows["note"])
+    rows["aria"] = [L.t("chart.tiles.aria", name=n, what=title, value=v, rank=L.f.rank(r)) if a else n
+                    for n, v, r, a in zip(rows["name"], rows["value_text"], rows.get("rank", rows["name"]), rows["assessed"])]
     tooltip = [alt.Tooltip("name:N", title=L.t("word.province")),
                alt.Tooltip(f"{field_name}:Q", title=title, format=".2f")]
     if "rank" in rows.columns:
         tooltip.append(alt.Tooltip("rank:Q", title=L.t("word.rank")))
-    colour = alt.condition("datum.assessed", alt.Color(
+    # grey first: Vega-Lite paints an empty value with the lowest class unless a condition comes before it
+    colour = alt.condition("!datum.assessed", alt.value(NOT_ASSESSED), alt.Color(
         f"{field_name}:Q", title=title, scale=alt.Scale(type="threshold", domain=breaks, range=colours),
-        legend=alt.Legend(**TILE_LEGEND)), alt.value(NOT_ASSESSED))
+        legend=alt.Legend(**TILE_LEGEND)))
     return tile_layers(data, rows.drop(columns=["value_text", "note"]), L=L, colour=colour, tooltip=tooltip)
 
 
@@ -404,6 +408,8 @@ def province_locator(data, key, L, id) -> Chart:
     rows["fill"] = [LOCATOR.get(s, NOT_ASSESSED) for s in status]
     rows["ink"] = rows["fill"].map(tiles.ink)
     rows["second"] = rows["note"]
+    rows["aria"] = [L.t("chart.tiles.aria_region", name=n, region=r) if a else n
+                    for n, r, a in zip(rows["name"], rows["region"], rows["assessed"])]
     tooltip = [alt.Tooltip("name:N", title=L.t("word.province")), alt.Tooltip("region:N", title=L.t("word.region")),
                alt.Tooltip("total:Q", title=L.t("chart.map.legend"), format=".2f"),
                alt.Tooltip("rank:Q", title=L.t("word.rank"))]
@@ -523,16 +529,16 @@ def explorer(data, key, L, id) -> Chart:
         text="text:N", opacity=alt.condition(is_custom, alt.value(1), alt.value(0)))
     map_rows = tiles.tile_rows(data, L, data_rows[["adcode"] + [f"s_{d}" for d in dims]])
     map_rows["second"] = map_rows["note"]
+    map_rows["aria"] = map_rows["name"]  # the value changes with the sliders: the tooltip has it
     breaks = tiles.class_breaks(*map_domain)
     colours = tiles.class_colours(len(breaks) + 1)
     light = [tiles.ink(c) == tiles.INK_LIGHT for c in colours]  # light text from the first dark class on
     first_light = light.index(True) if True in light else len(colours)
     ink = (f"'{tiles.INK_LIGHT}'" if first_light == 0 else f"'{tiles.INK_DARK}'" if first_light == len(colours)
            else f"datum.assessed && datum.custom >= {breaks[first_light - 1]} ? '{tiles.INK_LIGHT}' : '{tiles.INK_DARK}'")
-    colour = alt.condition("datum.assessed", alt.Color(
+    colour = alt.condition("!datum.assessed", alt.value(NOT_ASSESSED), alt.Color(
         "custom:Q", title=L.t("chart.explorer.map_legend"),
-        scale=alt.Scale(type="threshold", domain=breaks, range=colours), legend=alt.Legend(**TILE_LEGEND)),
-        alt.value(NOT_ASSESSED))
+        scale=alt.Scale(type="threshold", domain=breaks, range=colours), legend=alt.Legend(**TILE_LEGEND)))
     tile_chart = tile_layers(data, map_rows.drop(columns=["note"]), L=L, colour=colour, ink="ink:N", tooltip=[
         alt.Tooltip("name:N", title=L.t("word.province")),
         alt.Tooltip("custom:Q", title=L.t("chart.explorer.custom"), format=".2f")]).transform_calculate(
