@@ -46,7 +46,7 @@ def tiny_sources() -> Sources:
     })
     return Sources(dimensions=dimensions, provinces=provinces, scores=scores,
                    national_indicators=pd.DataFrame(), province_mentions=pd.DataFrame(),
-                   topojson={}, provenance={})
+                   tiles=pd.DataFrame(), provenance={})
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import os
 import shutil
 import subprocess
@@ -39,7 +38,7 @@ PROVINCE_COLUMNS = ["adcode", "iso_3166_2", "name_en", "name_zh", "short_name_zh
 
 @pytest.fixture
 def datasets(tmp_path) -> Path:
-    """A writable copy of datasets/ (copyfile, so the read-only TopoJSON becomes writable)."""
+    """A writable copy of datasets/ (copyfile, so a read-only file becomes writable)."""
     folder = tmp_path / "datasets"
     shutil.copytree(paths.DATASETS, folder, copy_function=shutil.copyfile)
     return folder
@@ -107,7 +106,7 @@ WINDOWS_EDITS = {  # what Windows editors add that nobody sees: each alone, then
 
 
 def save_as_windows(folder: Path, edit: str = "bom-crlf-blank-lines") -> None:
-    """Rewrite every file of ``folder`` (CSV, sidecars, package.yml, TopoJSON) with ``WINDOWS_EDITS[edit]``."""
+    """Rewrite every file of ``folder`` (CSV, sidecars, package.yml) with ``WINDOWS_EDITS[edit]``."""
     for path in sorted(folder.iterdir()):
         path.write_bytes(WINDOWS_EDITS[edit](path.read_text(encoding="utf-8")))
 
@@ -142,12 +141,12 @@ def latin1_scores(folder: Path) -> None:
     path.write_bytes(text.encode("latin-1"))
 
 
-def drop_geometry(folder: Path, adcode: str) -> None:
-    path = folder / "provinces.topo.json"
-    topo = json.loads(path.read_text(encoding="utf-8"))
-    geometries = topo["objects"]["provinces"]["geometries"]
-    topo["objects"]["provinces"]["geometries"] = [g for g in geometries if g["properties"]["adcode"] != adcode]
-    path.write_text(json.dumps(topo), encoding="utf-8")
+def edit_neighbours(folder: Path, old: str, new: str) -> None:
+    """Edit the land-neighbour list in the tile layout's sidecar (one text replacement)."""
+    path = folder / "tile-layout.provenance.yml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 SAVE_CSV_UTF8 = "in Excel choose Save as › CSV UTF-8; in WPS choose UTF-8"
@@ -457,15 +456,35 @@ CASES = [
      lambda d: set_cell(d, "province-mentions.csv", ("mention_id", "infrastructure-01-gd"), "section_zh", ""),
      "datasets/province-mentions.csv, row 2 (infrastructure-01-gd) [line 3], column 'section_zh', value '': "
      "value is required"),
-    # --- boundaries ---
-    ("topojson-missing-geometry", lambda d: drop_geometry(d, "540000"),
-     "datasets/provinces.topo.json, column 'properties.adcode', value '540000': "
-     "needs exactly one geometry for adcode 540000; found 0"),
-    ("topojson-not-topojson", lambda d: (d / "provinces.topo.json").write_text('{"type": "Topology"}\n'),
-     "datasets/provinces.topo.json: not a TopoJSON file with an object 'provinces' ('objects')"),
-    ("topojson-not-json", lambda d: (d / "provinces.topo.json").write_text('{"type": "Topology",}\n'),
-     "datasets/provinces.topo.json, line 1, column 21: not valid JSON (Expecting property name enclosed in "
-     "double quotes)"),
+    # --- tile layout ---
+    # Beijing is at column 4, row 1 and Tianjin at column 5, row 2 in tile-layout.csv
+    ("tiles-missing-division", lambda d: edit_rows(d, "tile-layout.csv", lambda rows: rows.pop(1)),
+     "datasets/tile-layout.csv, column 'adcode', value '110000': missing division(s) ['Beijing']: every one of the "
+     "34 divisions in datasets/provinces.csv needs one tile"),
+    ("tiles-unknown-division", lambda d: set_cell(d, "tile-layout.csv", ("adcode", "110000"), "adcode", "110001"),
+     "datasets/tile-layout.csv, row 1 (110001) [line 2], column 'adcode', value '110001': "
+     "unknown division code (not in datasets/provinces.csv)"),
+    ("tiles-division-twice",
+     lambda d: edit_rows(d, "tile-layout.csv", lambda rows: rows.append(["110000", "0", "0", "Beijing 2"])),
+     "datasets/tile-layout.csv, row 35 (110000) [line 36], column 'adcode', value '110000': "
+     "duplicate value; it already appears in row 1 (110000) (values in 'adcode' must be unique)"),
+    ("tiles-shared-cell", lambda d: set_cell(d, "tile-layout.csv", ("adcode", "120000"), "column", "4"),
+     "datasets/tile-layout.csv, row 3 (130000) [line 4], column 'row', value '2': cell (column 4, row 2) is already "
+     "taken by row 2 (adcode 120000); every division needs its own cell"),
+    ("tiles-fractional-cell", lambda d: set_cell(d, "tile-layout.csv", ("adcode", "110000"), "column", "4.5"),
+     "datasets/tile-layout.csv, row 1 (110000) [line 2], column 'column', value '4.5': "
+     "must be a whole number, such as 12"),
+    ("tiles-negative-cell", lambda d: set_cell(d, "tile-layout.csv", ("adcode", "110000"), "row", "-1"),
+     "datasets/tile-layout.csv, row 1 (110000) [line 2], column 'row', value '-1': must be at least 0"),
+    ("tiles-neighbour-one-way", lambda d: edit_neighbours(d, '"120000": ["110000", "130000"]', '"120000": ["130000"]'),
+     "datasets/tile-layout.provenance.yml, column 'land_neighbours', value '120000': 110000 lists 120000 as a "
+     "neighbour, but 120000 does not list 110000; list every pair from both sides"),
+    ("tiles-neighbour-unknown", lambda d: edit_neighbours(d, '"810000": ["440000"]', '"810000": ["440000", "440001"]'),
+     "datasets/tile-layout.provenance.yml, column 'land_neighbours', value '440001': "
+     "unknown division code among the neighbours of 810000"),
+    ("tiles-neighbours-missing-division", lambda d: edit_neighbours(d, '  "710000": []', '  # Taiwan left out'),
+     "datasets/tile-layout.provenance.yml, column 'land_neighbours', value '710000': division missing from "
+     "land_neighbours (list it, with [] if it has no land neighbour)"),
 ]
 
 
@@ -516,7 +535,8 @@ def test_a_missing_datasets_folder(tmp_path):
 def assert_same_sources(a, b) -> None:
     for name in ("dimensions", "provinces", "scores", "national_indicators", "province_mentions", "units"):
         pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
-    assert (a.topojson, a.provenance, a.provenance_text) == (b.topojson, b.provenance, b.provenance_text)
+    pd.testing.assert_frame_equal(a.tiles, b.tiles)
+    assert (a.provenance, a.provenance_text) == (b.provenance, b.provenance_text)
 
 
 @pytest.mark.parametrize("edit", list(WINDOWS_EDITS))
@@ -632,7 +652,7 @@ def run_cli(datasets: Path | str, site: Path | str, cwd: Path) -> subprocess.Com
 
 
 CLI_CASES = {case[0]: case for case in CASES if case[0] in
-             ("non-numeric-score", "missing-sidecar", "topojson-missing-geometry", "gbk", "semicolons",
+             ("non-numeric-score", "missing-sidecar", "tiles-shared-cell", "gbk", "semicolons",
               "package-yml-colon-in-title", "duplicate-province")}
 
 

@@ -1,6 +1,6 @@
 """Step 1: read and validate the hand-transcribed sources of a datasets folder.
 
-Inputs: the folder's ``*.csv`` sources, ``provinces.topo.json``, one ``*.provenance.yml`` sidecar
+Inputs: the folder's ``*.csv`` sources, one ``*.provenance.yml`` sidecar
 per source, and its ``package.yml``: the field constraints there (type, required, unique, enum,
 minimum/maximum, decimals, a pattern with its ``rule`` in plain words) are the rules each source
 column is checked against, so the published Table Schemas and this loader state every rule once.
@@ -22,7 +22,6 @@ import functools
 import csv
 import difflib
 import io
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -547,7 +546,7 @@ class Sources:
     scores: pd.DataFrame
     national_indicators: pd.DataFrame
     province_mentions: pd.DataFrame
-    topojson: dict
+    tiles: pd.DataFrame  # the tile map's grid (tile-layout.csv)
     provenance: dict[str, dict]
     provenance_text: dict[str, str] = field(default_factory=dict)  # each sidecar as read (no BOM, LF)
     units: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -733,25 +732,64 @@ def read_province_mentions(path: Path, rules: Rules, problems: Problems, dimensi
     return table
 
 
-def read_topojson(path: Path, problems: Problems, provinces: pd.DataFrame | None) -> dict | None:
-    text = read_text(path, problems)
-    if text is None:
+def read_tile_layout(path: Path, problems: Problems, provinces: pd.DataFrame | None,
+                     provinces_file: str) -> Table | None:
+    """The tile map's grid: each division of ``provinces`` once, at a cell (whole numbers) no other takes."""
+    columns = [Column("adcode", pattern="[0-9]{6}", pattern_rule="six digits, such as 110000", unique=True),
+               Column("column", "integer", minimum=0), Column("row", "integer", minimum=0),
+               Column("label_en", unique=True)]
+    table = read_table(path, columns, "adcode", problems)
+    if not table:
         return None
-    try:
-        topo = json.loads(text)
-        geometries = topo["objects"]["provinces"]["geometries"]
-    except json.JSONDecodeError as exc:
-        problems.add(shown(path), f"not valid JSON ({exc.msg})", line=exc.lineno, position=exc.colno)
-        return None
-    except (KeyError, TypeError) as exc:
-        problems.add(shown(path), f"not a TopoJSON file with an object 'provinces' ({exc})")
-        return None
-    codes = [g.get("properties", {}).get("adcode") for g in geometries]
-    for code in provinces["adcode"] if provinces is not None else ():
-        if codes.count(code) != 1:
-            problems.add(shown(path), f"needs exactly one geometry for adcode {code}; found {codes.count(code)}",
-                         column="properties.adcode", value=code)
-    return topo
+    known = set(provinces["adcode"]) if provinces is not None else None
+    taken: dict[tuple[int, int], int] = {}
+    for i, record in enumerate(table.text):
+        if not record:
+            continue
+        if known is not None and table.ok(i, "adcode") and record["adcode"] not in known:
+            table.fail(problems, i, "adcode", f"unknown division code (not in {provinces_file})")
+        if table.ok(i, "column", "row"):
+            cell = (int(record["column"]), int(record["row"]))
+            if cell in taken:
+                first = taken[cell]
+                table.fail(problems, i, "row", f"cell (column {cell[0]}, row {cell[1]}) is already taken by row "
+                                               f"{first + 1} (adcode {table.text[first]['adcode']}); every division "
+                                               f"needs its own cell")
+            taken.setdefault(cell, i)
+    if known is not None and table.column_ok("adcode"):
+        missing = sorted(known - set(table.frame["adcode"]))
+        if missing:
+            names = dict(zip(provinces["adcode"], provinces["name_en"]))
+            problems.add(table.file, f"missing division(s) {[names[c] for c in missing]}: every one of the "
+                                     f"{len(known)} divisions in {provinces_file} needs one tile",
+                         column="adcode", value=", ".join(missing))
+    return table
+
+
+def check_land_neighbours(meta: dict, sidecar: str, provinces: pd.DataFrame | None) -> list[Problem]:
+    """The real land neighbours listed in the tile layout's sidecar: every division, known codes, each pair both ways."""
+    listed = meta.get("land_neighbours")
+    if not isinstance(listed, dict):
+        return [Problem(sidecar, "needs land_neighbours: each division's code with the list of codes it shares a "
+                                 "land boundary with", column="land_neighbours")]
+    found = []
+    known = set(provinces["adcode"]) if provinces is not None else set(listed)
+    for code in sorted(known - set(listed)):
+        found.append(Problem(sidecar, "division missing from land_neighbours (list it, with [] if it has no land "
+                                      "neighbour)", column="land_neighbours", value=code))
+    for code, neighbours in listed.items():
+        if code not in known:
+            found.append(Problem(sidecar, "unknown division code", column="land_neighbours", value=code))
+            continue
+        for other in neighbours or []:
+            if other not in known:
+                found.append(Problem(sidecar, f"unknown division code among the neighbours of {code}",
+                                     column="land_neighbours", value=other))
+            elif code not in (listed.get(other) or []):
+                found.append(Problem(sidecar, f"{code} lists {other} as a neighbour, but {other} does not list "
+                                              f"{code}; list every pair from both sides", column="land_neighbours",
+                                     value=other))
+    return found
 
 
 def read_provenance(source: Path, problems: Problems) -> tuple[dict, str] | None:
@@ -795,7 +833,13 @@ def load_sources(folder: Path = paths.DATASETS) -> Sources:
     national = read_national_indicators(folder / "national-indicators.csv", rules, problems, dims,
                                         usable(units, "unit", "unit_zh"), shown(folder / "units.csv"))
     mentions = read_province_mentions(folder / "province-mentions.csv", rules, problems, dims, places)
-    topojson = read_topojson(folder / "provinces.topo.json", problems, places)
+    tiles = read_tile_layout(folder / "tile-layout.csv", problems, usable(provinces, "adcode", "name_en"),
+                             shown(folder / "provinces.csv"))
+    if provenance.get("tile-layout.csv") is not None:
+        for problem in check_land_neighbours(provenance["tile-layout.csv"][0],
+                                             shown(paths.provenance_of(folder / "tile-layout.csv")),
+                                             usable(provinces, "adcode")):
+            problems.append(problem)
     if problems:
         raise SourceError(problems=problems)
     tolerance = rules.score_tolerance_cents()
@@ -805,7 +849,7 @@ def load_sources(folder: Path = paths.DATASETS) -> Sources:
         scores=scores.frame,
         national_indicators=national.frame,
         province_mentions=mentions.frame,
-        topojson=topojson,
+        tiles=tiles.frame,
         provenance={name: read[0] for name, read in provenance.items()},
         provenance_text={name: read[1] for name, read in provenance.items()},
         units=units.frame,

@@ -18,7 +18,7 @@ SOURCE_FILES = (
     "scores.csv",
     "national-indicators.csv",
     "province-mentions.csv",
-    "provinces.topo.json",
+    "tile-layout.csv",
     "units.csv",
 )
 

@@ -69,8 +69,11 @@
       var vega = results[0], spec = results[1];
       var holder = document.createElement("div");
       holder.className = "cidi-chart__vega";
+      // links in a spec (a tile map's provinces) are relative to the spec's folder, as in its static SVG
+      var folder = new URL(".", new URL(figure.dataset.spec, location.href)).href;
       var view = new vega.View(vega.parse(spec), {
-        renderer: "svg", container: holder, hover: true, tooltip: tooltipHandler
+        renderer: "svg", container: holder, hover: true, tooltip: tooltipHandler,
+        loader: vega.loader({ baseURL: folder })
       });
       return view.runAsync().then(function () {
         var img = frame.querySelector("img");

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import random
 import re
 import shutil
@@ -68,7 +67,7 @@ def _write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> Non
 def synthetic_datasets(target: Path, regions: int, source: Path = paths.DATASETS,
                        seed: int = SYNTHETIC_SEED) -> bool:
     """Write into ``target`` a copy of ``source`` scaled to ``regions`` assessed regions: the real
-    ones, unchanged, plus made-up ones with valid codes, names, slugs, scores and a map shape
+    ones, unchanged, plus made-up ones with valid codes, names, slugs, scores and a tile
     (the arcs of an existing province). Returns whether the ISO codes needed three letters.
 
     Synthetic scores: attainment a = base + noise, base ~ U(0.15, 0.55), noise ~ U(-0.1, 0.1)
@@ -119,13 +118,17 @@ def synthetic_datasets(target: Path, regions: int, source: Path = paths.DATASETS
         meta.write_text(meta.read_text(encoding="utf-8").replace(f'"{ISO_TWO_LETTER}"', f'"{ISO_RELAXED}"'),
                         encoding="utf-8")
 
-    topo_path = target / "provinces.topo.json"
-    topo = json.loads(topo_path.read_text(encoding="utf-8"))
-    geometries = topo["objects"]["provinces"]["geometries"]
-    template = next(g for g in geometries if g["properties"]["adcode"] == assessed[0]["adcode"])
-    for region in made:
-        geometries.append({"type": template["type"], "arcs": template["arcs"],
-                           "properties": {k: region[k] for k in ("adcode", "iso_3166_2", "name_en", "name_zh")}})
-    topo_path.write_text(json.dumps(topo, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    # each made-up region gets a tile below the real grid, and no land neighbour
+    layout_path = target / "tile-layout.csv"
+    layout = list(csv.DictReader(io.StringIO(layout_path.read_text(encoding="utf-8"))))
+    width = max(int(r["column"]) for r in layout) + 1
+    below = max(int(r["row"]) for r in layout) + 1
+    for i, region in enumerate(made):
+        layout.append({"adcode": region["adcode"], "column": str(i % width), "row": str(below + i // width),
+                       "label_en": f"R{i + 1}"})
+    _write_csv(layout_path, ["adcode", "column", "row", "label_en"], layout)
+    sidecar = target / "tile-layout.provenance.yml"
+    sidecar.write_text(sidecar.read_text(encoding="utf-8")
+                       + "".join(f'  "{region["adcode"]}": []\n' for region in made), encoding="utf-8")
     return relaxed
 

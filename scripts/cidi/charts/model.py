@@ -28,7 +28,6 @@ ROW_HEIGHT = 16  # pixels per bar or row in charts with one row per province
 # font first, so that an SVG opens in design tools with its characters.
 FONT = {"en": "Arial, Helvetica, Liberation Sans, Noto Sans, DejaVu Sans, sans-serif",
         "zh": "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"}
-PROJECTION = {"type": "conicEqualArea", "parallels": [25, 47], "rotate": [-105, 0]}
 WIDTH = 640
 
 

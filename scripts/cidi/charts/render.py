@@ -28,6 +28,7 @@ from cidi import paths
 from cidi.charts.fonts import FAMILY, PUBLISHED, SOURCES as STYLES
 from cidi.charts.fonts import chart_charset, drawing_spec, make_subset, published_svg, ready, register, subset_folder
 from cidi.charts.model import LICENCE, MESSAGES, SOURCE, Chart
+from cidi.charts.tiles import NAME as TILES
 
 CACHE = paths.BUILD / "cache" / "charts"  # outside build/site: never published
 
@@ -35,7 +36,7 @@ CACHE = paths.BUILD / "cache" / "charts"  # outside build/site: never published
 # is matched only to be skipped: titles, labels and aria-labels keep every digit they were printed with.
 GEOMETRY = re.compile(r'(>[^<]*+<)|( (?:d|transform|x|y|x1|x2|y1|y2|width|height|cx|cy|r|rx|ry|points)=")'
                       r'([^"]*+)"')
-LONG_PATH = 400  # characters of path data from which a path (a map boundary) goes to whole pixels
+LONG_PATH = 400  # characters of path data from which a path goes to whole pixels
 EXTRA_DECIMALS = re.compile(r"(?<=\d\.\d)\d+")
 FRACTION = re.compile(r"\.\d+")
 REPEATED_POINT = re.compile(r"([ML])([^MLZmlzHVhv]*+)(?:L\2(?=[MLZmlzHVhv]|$))+")
@@ -66,9 +67,9 @@ def _slim_geometry(match: re.Match) -> str:
 
 
 def slim_svg(svg: str) -> str:
-    """Cut geometry to fewer digits: long paths (map boundaries) to whole pixels, dropping repeated
-    points, other coordinates, sizes and transforms to one decimal. Invisible on screen; a map's SVG
-    shrinks by more than half. Text, aria-labels, opacities and gradient offsets keep every digit."""
+    """Cut geometry to fewer digits: long paths to whole pixels, dropping repeated points, other
+    coordinates, sizes and transforms to one decimal. Invisible on screen. Text, aria-labels,
+    opacities and gradient offsets keep every digit."""
     return GEOMETRY.sub(_slim_geometry, stable_ids(svg))
 
 
@@ -83,13 +84,11 @@ def bare_spec(spec: dict, scale: float = EMBED_SCALE) -> dict:
             return [walk(v) for v in node]
         if not isinstance(node, dict):
             return node
-        out = {k: walk(v) for k, v in node.items() if k not in ("config",)}
+        out = {k: walk(v) for k, v in node.items() if k not in ("config", "href", "cursor")}  # no links off the site
         if "config" in node:
             out["config"] = node["config"]
-        if isinstance(node.get("width"), (int, float)):
-            out["width"] = round(node["width"] * scale)
-            if "projection" in node and isinstance(node.get("height"), (int, float)):
-                out["height"] = round(node["height"] * scale)
+        if isinstance(node.get("width"), (int, float)) and node.get("name") != TILES:
+            out["width"] = round(node["width"] * scale)  # a tile map keeps its squares and its 15-px labels
         return out
 
     bare = walk(spec)
@@ -100,8 +99,13 @@ def bare_spec(spec: dict, scale: float = EMBED_SCALE) -> dict:
     return bare
 
 
+VEGA_BASE_URL = 'xlink:href="https://vega.github.io/vega-datasets/'  # vl-convert's loader base
+
+
 def label_svg(svg: str, title: str, alt_text: str, source: str = SOURCE, licence: str = LICENCE) -> str:
-    """Slim the SVG and give it a name, a description and the source and licence in its metadata."""
+    """Slim the SVG and give it a name, a description and the source and licence in its metadata.
+    Links (a tile map's provinces) stay relative to the chart's folder, as they are in the spec."""
+    svg = svg.replace(VEGA_BASE_URL, 'xlink:href="')
     meta = (f"<title>{escape(title)}</title><desc>{escape(alt_text)}</desc>"
             f"<metadata>{escape(source)} · {escape(licence)}</metadata>")
     svg = slim_svg(svg).replace("viewBox", f'role="img" aria-label="{escape(title)}" viewBox', 1)

@@ -11,13 +11,14 @@ deterministic whatever the build order.
 from __future__ import annotations
 
 import math
+import re
 
 import altair as alt
 import pandas as pd
 
-from cidi.charts.geo import TOPO_PLACEHOLDER, coarse_topojson, fill_placeholders, topo_data
+from cidi.charts import tiles
 from cidi.charts.model import (FONT, GRID, HIGHLIGHT, HIGHLIGHT_WORD, INK, MUTED, MUTED_WORD, NOT_ASSESSED, OKABE_ITO,
-                               PROJECTION, ROW_HEIGHT, STAMP, SUBTLE, WIDTH, Chart, categorical)
+                               ROW_HEIGHT, STAMP, SUBTLE, WIDTH, Chart, categorical)
 
 
 CONFIG = {  # the house style of every chart (and FONT of its language)
@@ -42,14 +43,35 @@ def inline(rows) -> alt.InlineData:
     return alt.InlineData(values=key)
 
 
-def finish(chart, *, L, id, title, subtitle, alt_text, data, topojson=None, grid: int = 10) -> Chart:
-    """Title, subtitle, source line and description, the same for every chart."""
+def fill_placeholders(node, values: dict):
+    """Replace every placeholder string in a spec by its value (a chart's rows)."""
+    if isinstance(node, dict):
+        return {k: values[v] if isinstance(v, str) and v in values else fill_placeholders(v, values)
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [fill_placeholders(v, values) for v in node]
+    return node
+
+
+def lines(text: str) -> list[str]:
+    """A sentence a line ("A. B." -> ["A.", "B."]; also after 。 and ；), for a narrow chart."""
+    return [part for part in re.split(r"(?<=[.。；])\s*", text) if part]
+
+
+def finish(chart, *, L, id, title, subtitle, alt_text, data, narrow: bool = False) -> Chart:
+    """Title, subtitle, source line and description, the same for every chart. A ``narrow`` chart
+    (the tile maps) prints its subtitle a sentence a line and its source on two lines, so no text
+    makes it wider than its marks (its labels would shrink on a phone)."""
     inner = chart.to_dict(validate=False)  # validated in the tests (here it would cost seconds)
+    source = f"{L.t('source.line')} · {L.t('licence.line')}"
+    if narrow:
+        first, _, rest = source.partition(" · ")
+        source, subtitle = [first, rest], lines(subtitle)
     spec = {"$schema": inner.pop("$schema"), "background": "white", "config": {**CONFIG, "font": FONT[L.code]},
             "description": alt_text,
             "padding": 12, "spacing": 0,
             "title": {"anchor": "start", "color": SUBTLE, "fontSize": 10, "fontWeight": "normal", "offset": 12,
-                      "orient": "bottom", "text": f"{L.t('source.line')} · {L.t('licence.line')}"}}
+                      "orient": "bottom", "text": source}}
     inner.pop("config", None)  # Altair's defaults, already in CONFIG
     for key in ("params", "datasets"):  # top-level only
         if key in inner:
@@ -57,8 +79,6 @@ def finish(chart, *, L, id, title, subtitle, alt_text, data, topojson=None, grid
     spec["vconcat"] = [{**inner, "title": {"text": title, "subtitle": subtitle}}]
     values = dict(_INLINE)
     _INLINE.clear()
-    if topojson is not None:
-        values[TOPO_PLACEHOLDER] = coarse_topojson(topojson, grid)
     spec = fill_placeholders(spec, values)
     data = data.reset_index(drop=True).copy()
     for column, digits in CSV_DECIMALS.items():
@@ -77,32 +97,56 @@ def localise(frame: pd.DataFrame, L) -> pd.DataFrame:
         out["region"] = out["region"].map(L.region)
     return out
 
-def choropleth(values: pd.DataFrame, field_name: str, title: str, *, L, width: int,
-               highlight: str | None = None) -> alt.Chart:
-    """Map of all 34 divisions; provinces without a value (Hong Kong, Macao, Taiwan) in grey."""
-    name_field = "properties.name_zh" if L.zh else "properties.name_en"
-    not_assessed = L.t("chart.map.not_assessed", name="' + datum." + name_field + " + '")
-    base = alt.Chart(topo_data()).transform_lookup(
-        lookup="properties.adcode",
-        from_=alt.LookupData(inline(values), key="adcode", fields=list(values.columns)),
-    ).transform_calculate(
-        status="isValid(datum.province) ? 'assessed' : 'not assessed'",
-        name=f"isValid(datum.province) ? datum.province : '{not_assessed}'",
-    ).project(**PROJECTION).properties(width=width, height=round(width * 0.8))
-    tooltip = [alt.Tooltip("name:N", title=L.t("word.province"))]
-    if field_name in values.columns:
-        tooltip += [alt.Tooltip(f"{field_name}:Q", title=title, format=".2f")]
-    if "rank" in values.columns:
-        tooltip += [alt.Tooltip("rank:Q", title=L.t("word.rank"))]
-    if highlight:
-        colour = alt.condition(f"datum.properties.adcode == '{highlight}'", alt.value(HIGHLIGHT), alt.value(GRID))
-        return base.mark_geoshape(stroke="white", strokeWidth=0.6).encode(color=colour, tooltip=tooltip)
-    # Hong Kong, Macao and Taiwan in grey beside the scored provinces (filtered out of the colour layer)
-    underlay = base.transform_filter("datum.status != 'assessed'").mark_geoshape(
-        stroke="white", strokeWidth=0.6, color=NOT_ASSESSED).encode(tooltip=[alt.Tooltip("name:N", title=L.t("word.province"))])
-    colour = alt.Color(f"{field_name}:Q", title=title, scale=alt.Scale(scheme="viridis", reverse=True),
-                       legend=alt.Legend(gradientLength=220, format=".0f"))
-    return underlay + base.mark_geoshape(stroke="white", strokeWidth=0.6).encode(color=colour, tooltip=tooltip)
+TILE_LEGEND = {"orient": "bottom", "direction": "horizontal", "columns": 3, "labelFontSize": tiles.LABEL_SIZE,
+               "titleFontSize": tiles.LABEL_SIZE, "symbolType": "square", "symbolSize": 260, "symbolStrokeWidth": 0,
+               "labelLimit": 200, "titleLimit": 400, "columnPadding": 14, "rowPadding": 6}
+
+
+def tile_layers(data, rows: pd.DataFrame, *, L, colour, tooltip, ink="ink:N") -> alt.LayerChart:
+    """The tile map: one equal square per division (pixel positions from the layout), its label and,
+    under it, the value (or "not assessed"); every mark links to the province page."""
+    columns, rows_n = tiles.grid_size(data.sources.tiles)
+    two_lines = rows["second"].notna()
+    rows = rows.assign(label_y=rows["cy"] - two_lines * 9, second_y=rows["cy"] + 10)
+    base = alt.Chart()
+    x = alt.X("x:Q", scale=None, axis=None)
+    y = alt.Y("y:Q", scale=None, axis=None)
+    links = {"href": alt.Href("href:N"), "tooltip": tooltip}
+    squares = base.mark_rect(cursor="pointer", stroke=None, invalid=None).encode(
+        x=x, x2="x2:Q", y=y, y2="y2:Q", color=colour, description=alt.Description("aria:N"), **links)
+    text = {"align": "center", "baseline": "middle", "aria": False, "cursor": "pointer"}
+    labels = base.mark_text(fontSize=tiles.LABEL_SIZE, fontWeight=tiles.LABEL_WEIGHT[L.code], **text).encode(
+        x=alt.X("cx:Q", scale=None), y=alt.Y("label_y:Q", scale=None), text="label:N",
+        color=alt.Color(ink, scale=None), **links)
+    seconds = base.transform_filter("isValid(datum.second)").mark_text(fontSize=tiles.VALUE_SIZE, **text).encode(
+        x=alt.X("cx:Q", scale=None), y=alt.Y("second_y:Q", scale=None), text="second:N",
+        color=alt.Color(ink, scale=None), **links)
+    return alt.layer(squares, labels, seconds, data=inline(rows)).properties(
+        width=columns * tiles.TILE, height=rows_n * tiles.TILE, name=tiles.NAME).resolve_scale(color="independent")
+
+
+def tile_map(data, values: pd.DataFrame, field_name: str, title: str, *, L) -> alt.LayerChart:
+    """Tile map of all 34 divisions coloured by ``field_name`` in stepped viridis classes; the
+    divisions without a value (Hong Kong, Macao, Taiwan) in grey, marked not assessed."""
+    rows = tiles.tile_rows(data, L, values, field_name)
+    scored = rows.loc[rows["assessed"], field_name].astype(float)
+    breaks = tiles.class_breaks(scored.min(), scored.max())
+    colours = tiles.class_colours(len(breaks) + 1)
+    rows["fill"] = [colours[tiles.class_of(v, breaks)] if a else NOT_ASSESSED
+                    for v, a in zip(rows[field_name], rows["assessed"])]
+    rows["ink"] = rows["fill"].map(tiles.ink)
+    rows["second"] = rows["value_text"].where(rows["assessed"], rows["note"])
+    rows["aria"] = [L.t("chart.tiles.aria", name=n, what=title, value=v, rank=L.f.rank(r)) if a else n
+                    for n, v, r, a in zip(rows["name"], rows["value_text"], rows.get("rank", rows["name"]), rows["assessed"])]
+    tooltip = [alt.Tooltip("name:N", title=L.t("word.province")),
+               alt.Tooltip(f"{field_name}:Q", title=title, format=".2f")]
+    if "rank" in rows.columns:
+        tooltip.append(alt.Tooltip("rank:Q", title=L.t("word.rank")))
+    # grey first: Vega-Lite paints an empty value with the lowest class unless a condition comes before it
+    colour = alt.condition("!datum.assessed", alt.value(NOT_ASSESSED), alt.Color(
+        f"{field_name}:Q", title=title, scale=alt.Scale(type="threshold", domain=breaks, range=colours),
+        legend=alt.Legend(**TILE_LEGEND)))
+    return tile_layers(data, rows.drop(columns=["value_text", "note"]), L=L, colour=colour, tooltip=tooltip)
 
 
 CSV_DECIMALS = {"score": 2, "total": 2, "attainment": 4, "r": 4, "share": 6, "median": 3}  # as the package writes them
@@ -171,9 +215,9 @@ def map_total(data, key, L, id) -> Chart:
     alt_text = L.t("chart.map.alt", top=top_claim, leader=leader["province"], total=f.score(leader["total"]),
                    high=L.region(high), high_mean=f.score(data.region_mean(high)), low=L.region(low),
                    low_mean=f.score(data.region_mean(low)), not_assessed=data.not_assessed(L))
-    return finish(choropleth(values, "total", L.t("chart.map.legend"), L=L, width=WIDTH - 40), L=L, id=id,
+    return finish(tile_map(data, values, "total", L.t("chart.map.legend"), L=L), L=L, id=id,
                   title=L.t("chart.map.title"), subtitle=L.t("chart.map.subtitle"), alt_text=alt_text, data=values,
-                  topojson=data.sources.topojson)
+                  narrow=True)
 
 
 def regions_total(data, key, L, id) -> Chart:
@@ -278,10 +322,10 @@ def dimension_map(data, key, L, id) -> Chart:
     rows = dimension_frame(data, d["id"], L)
     values = rows[["adcode", "province", "score", "rank"]]
     name = L.dim_full(d["id"])
-    return finish(choropleth(values, "score", L.t("word.score"), L=L, width=WIDTH - 40), L=L, id=id,
+    return finish(tile_map(data, values, "score", L.t("word.score"), L=L), L=L, id=id,
                   title=L.t("chart.dim.map.title", dim=name), subtitle=L.t("chart.dim.map.subtitle", max=d["weight"]),
                   alt_text=L.t("chart.dim.map.alt", dim=L.lower(name), text=dimension_summary(data, d["id"], L)),
-                  data=values, topojson=data.sources.topojson)
+                  data=values, narrow=True)
 
 
 def dimension_distribution(data, key, L, id) -> Chart:
@@ -351,16 +395,29 @@ def province_profile(data, key, L, id) -> Chart:
     return chart
 
 
+LOCATOR = {"selected": HIGHLIGHT, "region": "#f6c9a6", "other": "#eef1f5"}  # orange, pale orange, near white
+
+
 def province_locator(data, key, L, id) -> Chart:
     p = province_of(data, key)
-    values = localise(data.indices.scores[["adcode", "province", "total", "rank"]], L)
+    values = localise(data.indices.scores[["adcode", "province", "total", "rank", "region"]], L)
     region, name = L.region(p["region"]), L.province(p["province"])
-    return finish(choropleth(values, "total", L.t("chart.map.legend"), L=L, width=300, highlight=p["adcode"]), L=L,
-                  id=id, title=L.t("chart.locator.title", name=title_name(p, L)),
-                  subtitle=L.t("chart.locator.subtitle", region=region),
+    rows = tiles.tile_rows(data, L, values.drop(columns=["province"]))
+    status = ["selected" if c == p["adcode"] else "region" if r == region else "other" if a else "na"
+              for c, r, a in zip(rows["adcode"], rows["region"], rows["assessed"])]
+    rows["fill"] = [LOCATOR.get(s, NOT_ASSESSED) for s in status]
+    rows["ink"] = rows["fill"].map(tiles.ink)
+    rows["second"] = rows["note"]
+    rows["aria"] = [L.t("chart.tiles.aria_region", name=n, region=r) if a else n
+                    for n, r, a in zip(rows["name"], rows["region"], rows["assessed"])]
+    tooltip = [alt.Tooltip("name:N", title=L.t("word.province")), alt.Tooltip("region:N", title=L.t("word.region")),
+               alt.Tooltip("total:Q", title=L.t("chart.map.legend"), format=".2f"),
+               alt.Tooltip("rank:Q", title=L.t("word.rank"))]
+    chart = tile_layers(data, rows.drop(columns=["note"]), L=L, colour=alt.Color("fill:N", scale=None), tooltip=tooltip)
+    return finish(chart, L=L, id=id, title=L.t("chart.locator.title", name=title_name(p, L)),
+                  subtitle=L.t("chart.locator.subtitle", name=name, region=region),
                   alt_text=L.t("chart.locator.alt", name=name, region=region),
-                  data=values[values["adcode"] == p["adcode"]], topojson=data.sources.topojson,
-                  grid=40)  # a 300-pixel locator needs a coarser grid than a full-width map
+                  data=values[values["adcode"] == p["adcode"]].drop(columns=["region"]), narrow=True)
 
 
 def rank_intervals(data, key, L, id) -> Chart:
@@ -470,24 +527,25 @@ def explorer(data, key, L, id) -> Chart:
     stamp = alt.Chart(inline([{"text": L.t("chart.explorer.stamp")}])).mark_text(
         align="left", baseline="top", fontSize=14, fontWeight="bold", color=STAMP, x=0, y=-22).encode(
         text="text:N", opacity=alt.condition(is_custom, alt.value(1), alt.value(0)))
-    lookup = data_rows[["adcode", "province"] + [f"s_{d}" for d in dims]]
-    shape = alt.Chart(topo_data()).transform_lookup(
-        lookup="properties.adcode",
-        from_=alt.LookupData(inline(lookup), key="adcode",
-                             fields=list(lookup.columns)),
-    ).project(**PROJECTION)
-    underlay = shape.transform_filter("!isValid(datum.province)").mark_geoshape(
-        stroke="white", strokeWidth=0.6, color=NOT_ASSESSED, aria=False)
-    choro = shape.transform_filter("isValid(datum.province)").transform_calculate(custom=score).mark_geoshape(
-        stroke="white", strokeWidth=0.6).encode(
-        color=alt.Color("custom:Q", title=L.t("chart.explorer.map_legend"),
-                        scale=alt.Scale(scheme="viridis", reverse=True, domain=map_domain, clamp=True),
-                        legend=alt.Legend(gradientLength=200, format=".0f")),
-        tooltip=[alt.Tooltip("province:N", title=L.t("word.province")),
-                 alt.Tooltip("custom:Q", title=L.t("chart.explorer.custom"), format=".2f")])
-    chart = alt.vconcat(bars + stamp, (underlay + choro).properties(width=WIDTH - 160, height=380)).add_params(*params)
+    map_rows = tiles.tile_rows(data, L, data_rows[["adcode"] + [f"s_{d}" for d in dims]])
+    map_rows["second"] = map_rows["note"]
+    map_rows["aria"] = map_rows["name"]  # the value changes with the sliders: the tooltip has it
+    breaks = tiles.class_breaks(*map_domain)
+    colours = tiles.class_colours(len(breaks) + 1)
+    light = [tiles.ink(c) == tiles.INK_LIGHT for c in colours]  # light text from the first dark class on
+    first_light = light.index(True) if True in light else len(colours)
+    ink = (f"'{tiles.INK_LIGHT}'" if first_light == 0 else f"'{tiles.INK_DARK}'" if first_light == len(colours)
+           else f"datum.assessed && datum.custom >= {breaks[first_light - 1]} ? '{tiles.INK_LIGHT}' : '{tiles.INK_DARK}'")
+    colour = alt.condition("!datum.assessed", alt.value(NOT_ASSESSED), alt.Color(
+        "custom:Q", title=L.t("chart.explorer.map_legend"),
+        scale=alt.Scale(type="threshold", domain=breaks, range=colours), legend=alt.Legend(**TILE_LEGEND)))
+    tile_chart = tile_layers(data, map_rows.drop(columns=["note"]), L=L, colour=colour, ink="ink:N", tooltip=[
+        alt.Tooltip("name:N", title=L.t("word.province")),
+        alt.Tooltip("custom:Q", title=L.t("chart.explorer.custom"), format=".2f")]).transform_calculate(
+        custom=f"datum.assessed ? {score} : null").transform_calculate(ink=ink)
+    chart = alt.vconcat(bars + stamp, tile_chart).add_params(*params).resolve_scale(color="independent")
     leader = wide.iloc[0]
     alt_text = L.t("chart.explorer.alt", leader=leader["province"], total=L.f.score(leader["recomputed_total"]),
                    n_dims=len(dims))
     return finish(chart, L=L, id=id, title=L.t("chart.explorer.title"), subtitle=L.t("chart.explorer.subtitle"),
-                  alt_text=alt_text, data=data_rows, topojson=data.sources.topojson)
+                  alt_text=alt_text, data=data_rows)

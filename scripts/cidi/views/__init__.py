@@ -162,7 +162,7 @@ def charts_cache_key(data, lang: str) -> str:
 
     digest = hashlib.sha256(f"{lang}|{altair.__version__}".encode())
     s, r = data.sources, data.robust
-    for part in (s.dimensions, s.provinces, s.scores, s.province_mentions, s.national_indicators, s.topojson,
+    for part in (s.dimensions, s.provinces, s.scores, s.province_mentions, s.national_indicators, s.tiles,
                  data.indices.scores, data.indices.scores_long, data.indices.region_summary,
                  data.indices.dimension_statistics, data.indices.correlations, data.meta.get("region_names_zh"),
                  None if r is None else (r.settings, r.rank_uncertainty, r.effective_weights)):

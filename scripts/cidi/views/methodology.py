@@ -1,7 +1,7 @@
 """The methodology page, the robustness page and the explorer (hand-written prose; data from here)."""
 from __future__ import annotations
 
-from cidi.charts import specs
+from cidi.charts import specs, tiles
 from cidi.compute_indices import COMPONENT_ROUNDING, TOTAL
 from cidi.formatting import ROUNDING_RULE
 from cidi.views import ChartSlot, View
@@ -53,7 +53,16 @@ def methodology_context(data, key, L) -> dict:
                        for name in data.sources.provenance],
         "rounding_rule": ROUNDING_RULE,
         "example_pct": f.pct(5.22 / 13 * 100),
+        "tiles": tile_facts(data, L),
     }
+
+
+def tile_facts(data, L) -> dict:
+    """How the tile map's grid keeps the real land neighbours (cidi.charts.tiles.adjacency)."""
+    layout = data.sources.tiles
+    kept = tiles.adjacency(layout, data.sources.provenance["tile-layout.csv"]["land_neighbours"])
+    columns, rows = tiles.grid_size(layout)
+    return {**{k: L.f.count(v) for k, v in kept.items()}, "columns": L.f.count(columns), "rows": L.f.count(rows)}
 
 
 def robustness_context(data, key, L) -> dict:

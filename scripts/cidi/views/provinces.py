@@ -166,5 +166,5 @@ PROVINCE = View(
     name="province", path="provinces/{slug}.md", template="province.md.j2", context=province_context,
     instances=province_keys, group="provinces", section="provs.title", nav_title=province_nav, nav_keys=nav_order,
     charts=(ChartSlot("profile", "province-{slug}-profile", specs.province_profile),
-            ChartSlot("locator", "province-{slug}-locator", specs.province_locator, interactive=False)),
+            ChartSlot("locator", "province-{slug}-locator", specs.province_locator)),  # interactive: its tiles link to the provinces
 )
