@@ -184,4 +184,4 @@ def test_lang_class_formats_ranks_the_chinese_way(sources):
     assert Lang("zh", sources).rank(1) == "第1名" and Lang("en", sources).rank(1) == "rank 1"
     assert Lang("zh", sources).province("Guangdong") == "广东"
     assert Lang("zh", sources).region("West") == "西部"
-    assert Lang("zh", sources).dim_full("cyberspace_regulation") == "网络治理"
+    assert Lang("zh", sources).dim_full("cyberspace_regulation") == "网络管理"

@@ -428,6 +428,11 @@ CASES = [
                                                    "unit_zh", "百分比"),
      "datasets/national-indicators.csv, row 8 (villages_broadband_share) [line 9], column 'unit_zh', "
      "value '百分比': not a Chinese form of the unit 'percent' in datasets/units.csv; it lists: %"),
+    ("value-base-not-value-times-factor",  # 739 million ports are 739 × 1,000,000 = 739,000,000 ports, not 73,900,000
+     lambda d: set_cell(d, "national-indicators.csv", ("id", "broadband_access_ports"), "value_base", "73900000"),
+     "datasets/national-indicators.csv, row 2 (broadband_access_ports) [line 3], column 'value_base', "
+     "value '73900000': must be value × the factor of 'million ports' in datasets/units.csv: "
+     "739 × 1000000 = 739000000"),
     ("unit-factor-not-positive", lambda d: set_cell(d, "units.csv", ("unit", "km"), "factor", "0"),
      "datasets/units.csv, row 19 (km) [line 20], column 'factor', value '0': factor must be greater than 0"),
     ("unit-twice", lambda d: edit_rows(d, "units.csv", lambda rows: rows.append(rows[1])),

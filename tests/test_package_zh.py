@@ -84,7 +84,7 @@ def test_every_english_description_is_one_string(package_dir):
 def test_dimension_score_columns_take_their_chinese_title_from_dimensions_csv(package_dir, sources):
     fields = {f["name"]: f for f in next(r for r in descriptor_of(package_dir)["resources"]
                                          if r["name"] == "scores")["schema"]["fields"]}
-    assert fields["infrastructure"]["cidi:title_zh"] == "信息基础设施建设（满分18）"
+    assert fields["infrastructure"]["cidi:title_zh"] == "基础设施建设（满分18）"
     for dim in sources.dimensions.itertuples(index=False):
         assert fields[dim.id]["cidi:title_zh"] == f"{dim.name_zh}（满分{dim.weight}）"
 

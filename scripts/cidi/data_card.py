@@ -166,12 +166,12 @@ def chinese(descriptor: dict, rows: dict[str, int], citation_zh: str, province_z
         "",
         "### 稳健性设置",
         "",
-        f"共进行{FZ.count(robust['replications'])}次蒙特卡洛模拟：每个权重随机扰动 ±{FZ.share(robust['weight_spread'], 0)}，"
-        f"算术加总与几何加总的概率各为 {FZ.share(robust['geometric_share'], 0)}，随机种子为 {robust['seed']}。",
+        f"共进行{FZ.count(robust['replications'])}次权重模拟（蒙特卡洛方法）：每个权重随机上下浮动最多{FZ.share(robust['weight_spread'], 0)}，"
+        f"以几何平均合成的模拟占{FZ.share(robust['geometric_share'], 0)}，其余用算术平均；随机种子为{robust['seed']}。",
         "",
         "### 来源与引用",
         "",
-        f"来源：{descriptor['sources'][0]['cidi:title_zh']}。得分取自该报告；本数据集的整理、计算指标和"
+        f"来源：{descriptor['sources'][0]['cidi:title_zh']}。得分取自该报告；本数据集的整理、派生指标和"
         "稳健性分析由本项目完成。",
         "",
         "引用格式：",
@@ -180,11 +180,11 @@ def chinese(descriptor: dict, rows: dict[str, int], citation_zh: str, province_z
         "",
         "### 注意事项",
         "",
-        "- 仅涵盖一个年度（2017年）；得分为相对值，不能跨年度比较。",
-        "- 报告未公布原始指标及其标准化方法；各维度得分似乎已经加权（每项最高为其权重分值），"
-        "这是根据数值作出的推断。",
-        f"- 报告给出中国的全国得分为{FZ.figure(descriptor['cidi:national_score']['value'])}分，但未说明省级得分与之的关系。",
-        "- 报告未评估香港、澳门和台湾。",
+        "- 只有一个年度（2017年）的数据；得分是相对值，不能与以后年度直接比较。",
+        "- 报告未公布底层指标及其标准化方法；各维度得分看来已经加权（每项满分即其权重），"
+        "这是根据数字作出的推断。",
+        f"- 报告给出的全国得分为{FZ.figure(descriptor['cidi:national_score']['value'])}分，但没有说明各省得分与它的关系。",
+        "- 报告未对香港、澳门和台湾进行评估。",
         "",
     ]
     return lines

@@ -23,6 +23,9 @@ stat        3         dispersion statistics (sd, cv, Gini)
 ratio       2         ratios ("times as much")
 count       0         counts, with thousands separators
 figure      as typed  national figures, printed with the digits the report printed
+amount      as typed  a national figure from its value in base units: "739 million" in English,
+                      "7.39亿" in Chinese (万, 亿, 万亿; never 百万 or 十亿), no digit added or lost
+date        --        a reference date: "2017-06" in English, "2017年6月" in Chinese
 ==========  ========  ==================================================
 """
 from __future__ import annotations
@@ -48,6 +51,28 @@ def decimal_text(value, digits: int, grouping: bool = False) -> str:
         number = abs(number)
     text = f"{abs(number):,.{digits}f}" if grouping else f"{abs(number):.{digits}f}"
     return (MINUS + text) if number < 0 else text
+
+
+# Chinese counts in myriads: 万 (10^4), 亿 (10^8), 万亿 (10^12); largest first.
+ZH_MAGNITUDES = ((12, "万亿"), (8, "亿"), (4, "万"))
+# English multiplier words of the report's units ("million ports"), largest first.
+EN_MAGNITUDES = ((12, "trillion"), (9, "billion"), (6, "million"))
+MAGNITUDE_DECIMALS = 2  # at most this many decimals after scaling: 51.4万 and 13.6亿, but 118,725 stays
+
+
+def exact(value) -> Decimal:
+    """A source number as an exact decimal (12 significant digits, as everywhere here)."""
+    return value if isinstance(value, Decimal) else Decimal(format(float(value), f".{SIGNIFICANT}g"))
+
+
+def plain(number: Decimal, grouping: bool = True) -> str:
+    """An exact decimal with exactly its own digits: 7.390 -> "7.39", 2400 -> "2,400"."""
+    number = number.normalize()
+    if number == number.to_integral():
+        text = f"{int(number):,}" if grouping else str(int(number))
+    else:
+        text = f"{number:,f}" if grouping else f"{number:f}"
+    return text.replace("-", MINUS)
 
 
 class Formatter:
@@ -88,6 +113,31 @@ class Formatter:
         number = Decimal(format(float(value), f".{SIGNIFICANT}g"))
         text = f"{number.normalize():,f}" if number != number.to_integral() else f"{int(number):,}"
         return text.replace("-", MINUS)
+
+    def amount(self, base_value, factor=1) -> str:
+        """A national figure from its value in base units (the same number in both languages).
+
+        With ``factor`` (the printed unit's, e.g. 10^6 for "million ports") the value is printed in
+        that unit, i.e. with the report's digits (739000000 -> "739"). Without it, Chinese counts in
+        base units by 万/亿/万亿 when the scaled number keeps at most two decimals (7.39亿, 13.6亿,
+        1355亿, 51.4万, 4000万; 118725 stays 118,725; below 10,000 no separator: 2400).
+        Exact decimal arithmetic: nothing is rounded.
+        """
+        number = exact(base_value)
+        if self.lang != "zh" or exact(factor) != 1:
+            return plain(number / exact(factor))
+        for power, word in ZH_MAGNITUDES:
+            scaled = number.scaleb(-power)
+            if abs(scaled) >= 1 and -scaled.normalize().as_tuple().exponent <= MAGNITUDE_DECIMALS:
+                return plain(scaled, grouping=False) + word
+        return plain(number, grouping=abs(number) >= 10_000)
+
+    def date(self, iso: str) -> str:
+        """A reference date (YYYY, YYYY-MM or YYYY-MM-DD): Chinese "2017年6月30日", English as written."""
+        if self.lang != "zh":
+            return iso
+        parts = [int(p) for p in str(iso).split("-")]
+        return "".join(f"{n}{u}" for n, u in zip(parts, "年月日"))
 
     def size(self, n_bytes: int, digits: int = 1) -> str:
         """A file size in kilobytes (1 KB = 1,024 bytes): "12.3 KB"."""

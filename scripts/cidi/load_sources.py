@@ -683,8 +683,14 @@ def read_units(path: Path, problems: Problems) -> Table | None:
     return table
 
 
+def _exact(value) -> Decimal:
+    """A number of a source file as an exact decimal (a cell's text, or a float read from one)."""
+    return Decimal(value) if isinstance(value, str) else Decimal(format(float(value), ".12g"))
+
+
 def read_national_indicators(path: Path, rules: Rules, problems: Problems, dimensions: pd.DataFrame | None,
-                             units: pd.DataFrame | None, units_file: str) -> Table | None:
+                             units: pd.DataFrame | None, units_file: str,
+                             checked_factors: bool = True) -> Table | None:
     columns = rules.columns("national-indicators")
     if columns and dimensions is not None:
         topics = tuple(dimensions["id"]) + TOPICS_BEYOND_DIMENSIONS
@@ -693,8 +699,11 @@ def read_national_indicators(path: Path, rules: Rules, problems: Problems, dimen
     if not table:
         return None
     vocabulary: dict[str, list[str]] = {}
-    for unit, unit_zh in zip(units["unit"], units["unit_zh"]) if units is not None else ():
+    factors: dict[tuple[str, str], float] = {}
+    for unit, unit_zh, factor in (zip(units["unit"], units["unit_zh"], units["factor"]) if units is not None else ()):
         vocabulary.setdefault(unit, []).append(unit_zh)
+        if checked_factors:  # value_base is judged only against factors that passed their own check
+            factors[(unit, unit_zh)] = factor
     for i, record in enumerate(table.frame.itertuples(index=False)):
         if not table.text[i]:
             continue
@@ -714,6 +723,11 @@ def read_national_indicators(path: Path, rules: Rules, problems: Problems, dimen
         elif record.unit_zh not in vocabulary[record.unit]:
             table.fail(problems, i, "unit_zh", f"not a Chinese form of the unit {record.unit!r} in {units_file}; "
                                                f"it lists: {', '.join(vocabulary[record.unit])}")
+        elif table.ok(i, "value", "value_base") and not pd.isna(factor := factors.get((record.unit, record.unit_zh), float("nan"))):
+            expected = _exact(table.text[i]["value"]) * _exact(factor)
+            if _exact(table.text[i]["value_base"]) != expected:
+                table.fail(problems, i, "value_base", f"must be value × the factor of {record.unit!r} in {units_file}: "
+                                                      f"{table.text[i]['value']} × {_exact(factor):f} = {expected.normalize():f}")
     return table
 
 
@@ -831,7 +845,8 @@ def load_sources(folder: Path = paths.DATASETS) -> Sources:
     places = usable(provinces, "adcode", "assessed", "name_en", "name_in_report")
     scores = read_scores(folder / "scores.csv", rules, problems, dims, places, shown(folder / "provinces.csv"))
     national = read_national_indicators(folder / "national-indicators.csv", rules, problems, dims,
-                                        usable(units, "unit", "unit_zh"), shown(folder / "units.csv"))
+                                        usable(units, "unit", "unit_zh"), shown(folder / "units.csv"),
+                                        checked_factors=usable(units, "factor") is not None)
     mentions = read_province_mentions(folder / "province-mentions.csv", rules, problems, dims, places)
     tiles = read_tile_layout(folder / "tile-layout.csv", problems, usable(provinces, "adcode", "name_en"),
                              shown(folder / "provinces.csv"))

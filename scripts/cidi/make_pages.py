@@ -17,6 +17,7 @@ import jinja2
 import pandas as pd
 
 from cidi import paths
+from cidi.redirects import write_redirects
 from cidi.charts import Chart
 from cidi.i18n import Lang
 from cidi.make_embeds import embed_code
@@ -166,6 +167,7 @@ def make_pages(data, lang: str, charts: list[Chart], staging_docs: Path) -> list
         folder.mkdir(parents=True, exist_ok=True)
         (folder / csv_name(key["slug"])).write_text(province_csv(data, fields, data.by_slug[key["slug"]]["adcode"]),
                                                     encoding="utf-8")
+    write_redirects(data, L, staging_docs)  # provinces/xizang/ -> provinces/tibet/
     return navigation(data, L)
 
 

@@ -77,6 +77,9 @@ def finish(chart, *, L, id, title, subtitle, alt_text, data, narrow: bool = Fals
         if key in inner:
             spec[key] = inner.pop(key)
     spec["vconcat"] = [{**inner, "title": {"text": title, "subtitle": subtitle}}]
+    if L.zh:  # Vega describes axes and legends in English ("X-axis titled ..."): hidden from screen readers
+        # on the Chinese charts, whose SVG is one role="img" with the Chinese description in <desc>
+        spec["config"] = {**CONFIG, **{k: {**CONFIG[k], "aria": False} for k in ("axis", "legend")}}
     values = dict(_INLINE)
     _INLINE.clear()
     spec = fill_placeholders(spec, values)
@@ -268,7 +271,7 @@ def correlations(data, key, L, id) -> Chart:
         x=alt.X("a:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30)),
         y=alt.Y("b:N", sort=order, title=None),
         color=alt.Color("r:Q", title=r_title, scale=alt.Scale(scheme="blueorange", domain=[-1, 1])),
-        tooltip=[alt.Tooltip("a:N", title=L.t("word.dimension")), alt.Tooltip("b:N", title=L.t("word.dimension")),
+        tooltip=[alt.Tooltip("a:N", title=L.t("col.measure_a")), alt.Tooltip("b:N", title=L.t("col.measure_b")),
                  alt.Tooltip("r:Q", title=r_title, format=".2f")])
     text = alt.Chart(inline(corr)).mark_text(fontSize=11).encode(
         x=alt.X("a:N", sort=order), y=alt.Y("b:N", sort=order), text=alt.Text("r:Q", format=".2f"),

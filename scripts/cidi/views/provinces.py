@@ -27,6 +27,16 @@ def index_context(data, key, L) -> dict:
             "intro": L.t("provs.intro", n=data.n, not_assessed=data.not_assessed(L)), "rows": rows}
 
 
+def top10_phrase(share: float, L) -> str:
+    """"never in the top 10" and "always", not "in 0.0 %" or "100.0 %" of the draws (as printed)."""
+    printed = L.f.share(share)
+    if printed == L.f.share(0):
+        return L.t("prov.robust.top10_never")
+    if printed == L.f.share(1):
+        return L.t("prov.robust.top10_always")
+    return L.t("prov.robust.top10_share", share=printed)
+
+
 def csv_name(slug: str) -> str:
     """The file of a province's rows, written beside its page (make_pages) and linked from it."""
     return f"cidi-{slug}.csv"
@@ -45,13 +55,15 @@ def province_context(data, key, L) -> dict:
     rel = relative(p, data, L)
 
     facts = [
-        {"value": L.t("prov.fact.rank_value", rank=f.rank(p["rank"]), n=n), "label": L.t("prov.fact.rank")},
-        {"value": f.score(p["total"]), "label": L.t("prov.fact.total")},
+        {"value": L.t("prov.fact.rank_value", rank=f.rank(p["rank"]), n=n), "label": L.t("prov.fact.rank", n=n)},
+        {"value": L.t("prov.fact.points", value=f.score(p["total"])), "label": L.t("prov.fact.total")},
         {"value": L.t("prov.fact.rank_value", rank=region_members.index(p) + 1, n=len(region_members)),
-         "label": L.t("prov.fact.region_rank", region=L.region(p["region"]))},
-        {"value": f.gap(p["total"], below["total"]), "label": L.t("prov.fact.ahead", name=L.province(below["province"]))}
+         "label": L.t("prov.fact.region_rank", region=L.region(p["region"]), n=len(region_members))},
+        {"value": L.t("prov.fact.points", value=f.gap(p["total"], below["total"])),
+         "label": L.t("prov.fact.ahead", name=L.province(below["province"]), rank=f.rank(below["rank"]))}
         if above is None else
-        {"value": f.gap(data.ranked[0]["total"], p["total"]), "label": L.t("prov.fact.behind")},
+        {"value": L.t("prov.fact.points", value=f.gap(data.ranked[0]["total"], p["total"])),
+         "label": L.t("prov.fact.behind", name=L.province(data.ranked[0]["province"]))},
     ]
 
     if u["rank_p05"] == u["rank_p95"]:
@@ -103,7 +115,7 @@ def province_context(data, key, L) -> dict:
     settings = data.robust.settings
     robust = L.t("prov.robust.text", n=f.count(settings.replications), spread=f.count(round(settings.spread * 100)),
                  name=name, median=f.rank(u["median_rank"]), low=f.rank(u["rank_p05"]), high=f.rank(u["rank_p95"]),
-                 best=f.rank(u["best_rank"]), worst=f.rank(u["worst_rank"]), top10=f.share(u["p_top10"]))
+                 best=f.rank(u["best_rank"]), worst=f.rank(u["worst_rank"]), top10=top10_phrase(u["p_top10"], L))
     dom = data.robust.pairwise_dominance
     tied = dom[(dom["adcode_a"] == p["adcode"]) & dom["share_a_above_b"].between(TIED_LOW, TIED_HIGH)]
     tied_rows = sorted(({"name": L.province(data.by_code[r["adcode_b"]]["province"]), "slug": data.slug(r["adcode_b"]),
@@ -134,7 +146,7 @@ def province_context(data, key, L) -> dict:
         "self": {"rank": L.rank(p["rank"]), "total": f.score(p["total"])},
         "below": neighbour(below, "behind") if below else None,
         "robust": robust,
-        "tied_intro": L.t("prov.tied.intro", **band) if tied_rows else L.t("prov.tied.none", name=name, **band),
+        "tied_intro": L.t("prov.tied.intro", name=name, **band) if tied_rows else L.t("prov.tied.none", name=name, **band),
         "tied": tied_rows,
         "without_intro": L.t("prov.without.intro", rank=f.rank(p["rank"])),
         "without_change": L.t("prov.without.change", rank=f.rank(p["rank"])),
