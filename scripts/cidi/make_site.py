@@ -71,6 +71,26 @@ def mkdocs_build(docs: Path, site: Path, nav: list, created: str | None = None,
         raise RuntimeError("mkdocs build --strict warned:\n  " + "\n  ".join(collector.messages))
 
 
+def repository_url() -> str | None:
+    """The project's repository, when the build knows it: CIDI_REPOSITORY_URL, or GitHub Actions' own
+    variables (the Pages workflow); a local build links none rather than guess."""
+    if os.environ.get("CIDI_REPOSITORY_URL"):
+        return os.environ["CIDI_REPOSITORY_URL"]
+    if os.environ.get("GITHUB_SERVER_URL") and os.environ.get("GITHUB_REPOSITORY"):
+        return f"{os.environ['GITHUB_SERVER_URL']}/{os.environ['GITHUB_REPOSITORY']}"
+    return None
+
+
+def cite_block(meta: dict, L) -> dict:
+    """What the "Cite this" block under every page prints (theme partials/cite.html)."""
+    from cidi import citing
+
+    return {"heading": L.t("cite.heading"), "text": citing.cite_text(meta, L.code), "bibtex": citing.bibtex(meta),
+            "source_label": L.t("cite.source_label"), "report": citing.report_reference(meta, L.code),
+            "repository": repository_url(), "repository_label": L.t("cite.repository"),
+            "package_root": "../" * L.prefix.count("/")}  # the data package is at the English site's root
+
+
 def language_switch(lang: str, base: str) -> dict:
     """``extra`` for the theme: the link to the same page in the other language, and hreflang URLs."""
     other = "zh" if lang == "en" else "en"
@@ -115,7 +135,8 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
                 target = staging / ("site" if lang == "en" else f"site-{lang}")
                 mkdocs_build(docs, target, nav, descriptor["created"],
                              config_file=paths.MKDOCS_YML if lang == "en" else paths.ROOT / f"mkdocs.{lang}.yml",
-                             extra=language_switch(lang, base), url=base + data.lang(lang).prefix)
+                             extra={**language_switch(lang, base), "cidi_cite": cite_block(data.meta, data.lang(lang))},
+                             url=base + data.lang(lang).prefix)
         for lang in LANGS:  # the PNGs last: no page waits for them, and MkDocs need not copy them
             with step(f"render_charts.{lang}"):
                 pngs = rendering[lang].pngs()

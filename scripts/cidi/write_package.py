@@ -4,7 +4,7 @@ Inputs: the computed tables (``cidi.compute_indices``, ``cidi.robustness``), the
 provenance and ``datasets/package.yml``. Output: a folder (``<staging>/data``) holding
 ``datapackage.json`` (Data Package v2), one ``.csv`` and one ``.parquet`` per table, the data card
 ``README.md``, the provenance sidecars, the data licence (``LICENSE.txt``, the CC BY 4.0 legal code from
-``LICENSE-DATA``) and ``CITATION.cff``, one Excel workbook of every table (``cidi-data.xlsx``, for
+``LICENSE-DATA``), ``CITATION.cff`` and ``CHANGELOG.md``, one Excel workbook of every table (``cidi-data.xlsx``, for
 Excel and WPS users: a CSV without a byte-order mark opens as mojibake there), ``SHA256SUMS`` and
 ``cidi-data.zip`` (the package with ``datapackage.json`` at its root, so ``frictionless`` opens the
 zip directly, and its own ``SHA256SUMS``). Everything is deterministic: fixed float formats, sorted
@@ -32,12 +32,14 @@ import pyarrow.parquet as pq
 import yaml
 
 from cidi import paths
+from cidi.citing import citation, citation_cff  # noqa: F401  (citation: re-exported for the views)
 from cidi.data_card import data_card
 
 ZIP_NAME = "cidi-data.zip"
 XLSX_NAME = "cidi-data.xlsx"
 LICENSE_NAME = "LICENSE.txt"
 CITATION_NAME = "CITATION.cff"
+CHANGELOG_NAME = "CHANGELOG.md"
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 ZH_KEYS = {"title_zh": "cidi:title_zh", "description_zh": "cidi:description_zh"}
@@ -48,11 +50,6 @@ ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float6
 
 def read_metadata(path: Path = paths.PACKAGE_META) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def citation(meta: dict, lang: str = "en") -> str:
-    """How to cite the package, with its version filled in (package.yml types the version once)."""
-    return " ".join(meta["citation_zh" if lang == "zh" else "citation"].format(version=meta["version"]).split())
 
 
 def expand_fields(fields: dict, dimensions: pd.DataFrame) -> dict:
@@ -398,7 +395,8 @@ def write_package(target: Path, tables: dict[str, pd.DataFrame], sources, indice
     (target / "README.md").write_text(data_card(descriptor, rows, citation(meta), citation(meta, "zh"), province_zh),
                                       encoding="utf-8")
     shutil.copyfile(paths.LICENSE_DATA, target / LICENSE_NAME)
-    shutil.copyfile(paths.CITATION, target / CITATION_NAME)
+    shutil.copyfile(paths.CHANGELOG, target / CHANGELOG_NAME)
+    (target / CITATION_NAME).write_text(citation_cff(meta), encoding="utf-8")
     write_workbook(target / XLSX_NAME, written, descriptor, citation(meta), citation(meta, "zh"))
     files = sorted(p for p in target.rglob("*") if p.is_file())
     write_zip(target, files, target / ZIP_NAME)
