@@ -40,7 +40,7 @@ test-fast: $(STAMP) build/.stamp ## The inner loop: every test but the browser a
 serve: $(STAMP) build/.stamp ## Serve build/site/ on http://127.0.0.1:$(PORT)/
 	$(PY) -m http.server --directory build/site --bind 127.0.0.1 $(PORT)
 
-dist: $(STAMP) ## Build for deployment into build/dist/site/: needs CIDI_SITE_URL=https://your.host/ (refuses a local one)
+dist: $(STAMP) ## Build build/site/ for deployment: needs CIDI_SITE_URL=https://your.host/ (refuses a local one)
 	$(PY) -m cidi.deploy
 
 bench: $(STAMP) ## Print build and rebuild times, page and script sizes, robustness and scaling figures, against budgets

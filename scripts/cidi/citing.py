@@ -49,7 +49,8 @@ def bibtex(meta: dict) -> str:
                  f"{meta['report']['year']}). Licence {meta['licenses'][0]['name']}"),
         ("url", URL_PLACEHOLDER),
     ]
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    # the corporate author in braces inside quotes (BibTeX would split an unbraced name into first and last names)
+    body = ",\n".join(f'  {name} = "{value}"' if name == "author" else f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{key},\n{body}\n}}"
 
 

@@ -6,8 +6,8 @@ UTF-8 charset for the text files people open in a browser (the data card ``READM
 and long cache lifetimes for the theme's fingerprinted files only.
 
 ``python -m cidi.deploy`` (``make dist``) builds the site for a public address: it refuses to run
-without a ``CIDI_SITE_URL`` that names a real host, builds into ``build/dist/site`` and fails if any
-file of the output still names a local host.
+without a ``CIDI_SITE_URL`` that names a real host, builds ``build/site`` (as ``make build`` does, with
+that address) and fails if any file of the output still names a local host.
 """
 from __future__ import annotations
 
@@ -66,7 +66,9 @@ def check_site_url(url: str | None) -> str:
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise SystemExit(f"make dist: CIDI_SITE_URL={url!r} is not an http(s) address with a host")
-    if LOCAL_HOSTS.search(f"//{parsed.hostname}/") or parsed.hostname.endswith(".local") or "." not in parsed.hostname:
+    host = parsed.hostname
+    if (host in ("localhost", "0.0.0.0", "::1", "::") or host.startswith("127.") or host.endswith((".localhost", ".local"))
+            or "." not in host):
         raise SystemExit(f"make dist: CIDI_SITE_URL={url!r} names a local host; give the public address")
     return url if url.endswith("/") else url + "/"
 
@@ -89,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["CIDI_SITE_URL"] = url
     from cidi import build
 
-    site = paths.DIST / "site"
+    site = paths.SITE
     code = build.main(["--site", str(site), *(argv if argv is not None else sys.argv[1:])])
     if code:
         return code

@@ -14,7 +14,6 @@ TEMPLATES = ROOT / "scripts" / "cidi" / "templates"
 LICENSE_DATA = ROOT / "LICENSE-DATA"  # CC BY 4.0 legal code, published inside the data package
 CITATION = ROOT / "CITATION.cff"
 CHANGELOG = ROOT / "CHANGELOG.md"
-DIST = BUILD / "dist"
 
 SOURCE_FILES = (
     "dimensions.csv",
