@@ -157,3 +157,40 @@ def test_placeholders_in_field_descriptions_are_text_not_elements(site_dir, lang
     page = page_text(site_dir, LANGS[lang] + "data")
     assert not re.search(r"<(dimension|statistic|维度)>", page)
     assert ("&lt;维度&gt;" if lang == "zh" else "&lt;dimension&gt;") in page
+
+
+# --- per-chart downloads ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_chart_csv_has_a_metadata_file_that_says_what_it_is(site_dir, lang):
+    charts = site_dir / LANGS[lang] / "charts"
+    csvs = sorted(charts.glob("*.csv"))
+    assert len(csvs) > 80
+    descriptor = descriptor_of(site_dir / "data")
+    for path in csvs:
+        meta = json.loads(path.with_suffix(".metadata.json").read_text(encoding="utf-8"))
+        header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+        assert [f["name"] for f in meta["fields"]] == header, path.name
+        assert meta["title"] and meta["description"] and meta["citation"] and meta["source"]
+        assert meta["license"]["name"] == descriptor["licenses"][0]["name"]
+        resource = meta["resource"]["path"].rsplit("/data/", 1)[1]
+        assert (site_dir / "data" / resource).is_file(), meta["resource"]
+        assert meta["page"].endswith(f"#chart-{path.stem}"), meta["page"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_chart_csvs_carry_the_package_ids_and_formats(site_dir, lang):
+    charts = site_dir / LANGS[lang] / "charts"
+    for path in sorted(charts.glob("*.csv")):
+        text = path.read_text(encoding="utf-8")
+        header = text.splitlines()[0].split(",")
+        assert "True" not in text and "False" not in text, path.name  # the package writes true/false
+        if "province" in header:
+            assert "adcode" in header, f"{path.name} names provinces but has no adcode"
+    ranking = pd.read_csv(charts / "dimension-innovation-ranking.csv", dtype={"adcode": str})
+    long = pd.read_csv(site_dir / "data" / "scores-long.csv", dtype={"adcode": str})
+    merged = ranking.merge(long[long["dimension"] == "innovation"], on="adcode", suffixes=("", "_pkg"))
+    assert len(merged) == len(ranking) == 31
+    lines = (charts / "map-total.csv").read_text(encoding="utf-8").splitlines()
+    beijing = next(line for line in lines if line.startswith("110000,"))
+    assert ",44.70," in beijing  # the package's two decimals (Table 2 prints 44.70)

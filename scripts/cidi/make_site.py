@@ -71,6 +71,20 @@ def mkdocs_build(docs: Path, site: Path, nav: list, created: str | None = None,
         raise RuntimeError("mkdocs build --strict warned:\n  " + "\n  ".join(collector.messages))
 
 
+def chart_downloader(data, lang: str):
+    """chart -> (CSV, metadata JSON) in the package's format (cidi.chart_data), for one language's charts."""
+    from functools import partial
+
+    from cidi.chart_data import chart_downloads
+    from cidi.write_package import expand_fields
+
+    decimals = {name: {f: spec["decimals"] for f, spec in expand_fields(r["fields"], data.sources.dimensions).items()
+                       if "decimals" in spec}
+                for name, r in data.meta["resources"].items()}
+    return partial(chart_downloads, descriptor=data.descriptor, meta=data.meta, provinces=data.sources.provinces,
+                   base_url=data.base_url + data.lang(lang).prefix, decimals=decimals)
+
+
 def repository_url() -> str | None:
     """The project's repository, when the build knows it: CIDI_REPOSITORY_URL, or GitHub Actions' own
     variables (the Pages workflow); a local build links none rather than guess."""
@@ -126,7 +140,7 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
             with step(f"make_pages.{lang}"):
                 nav = make_pages(data, lang, charts, docs)
                 write_embed_pages(charts, files, docs, data.lang(lang))
-                write_chart_files(charts, files, docs / "charts")
+                write_chart_files(charts, files, docs / "charts", downloads=chart_downloader(data, lang))
                 if lang == "en":  # the browser library is served once, from the site root
                     js = docs / "assets" / "js"
                     for name, path in installed_files().items():
