@@ -12,7 +12,7 @@ export PYTHONHASHSEED := 0
 INPUTS := $(shell find datasets scripts docs -type f -not -path "*/__pycache__/*" -not -path "scripts/cidi/bench/*" 2>/dev/null) mkdocs.yml mkdocs.zh.yml requirements.lock
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-fast serve bench clean lock
+.PHONY: help build test test-fast serve bench clean lock dist
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ test-fast: $(STAMP) build/.stamp ## The inner loop: every test but the browser a
 
 serve: $(STAMP) build/.stamp ## Serve build/site/ on http://127.0.0.1:$(PORT)/
 	$(PY) -m http.server --directory build/site --bind 127.0.0.1 $(PORT)
+
+dist: $(STAMP) ## Build build/site/ for deployment: needs CIDI_SITE_URL=https://your.host/ (refuses a local one)
+	$(PY) -m cidi.deploy
 
 bench: $(STAMP) ## Print build and rebuild times, page and script sizes, robustness and scaling figures, against budgets
 	$(PY) -m cidi.bench

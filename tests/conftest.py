@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -104,10 +105,10 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def server(site_dir):
-    """Serve the built site on 127.0.0.1 (a free port) from a background thread; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+@contextmanager
+def serving(folder: Path, handler_class=_QuietHandler):
+    """Serve ``folder`` on 127.0.0.1 (a free port) from a background thread; yields the base URL."""
+    handler = functools.partial(handler_class, directory=str(folder))
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
@@ -118,6 +119,13 @@ def server(site_dir):
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def server(site_dir):
+    """Serve the built site on 127.0.0.1 (a free port) from a background thread; yields the base URL."""
+    with serving(site_dir) as base:
+        yield base
 
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

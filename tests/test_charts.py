@@ -167,7 +167,8 @@ def test_embed_page_shows_the_chart_before_scripts_and_credits_the_source(site_d
     assert "<svg" in page and "<img" not in page, "the static SVG is inline, visible before any script runs"
     assert "Source: Report on China Internet Development 2017" in page and "CC BY 4.0" in page
     assert 'href="../../#chart-map-total"' in page, "links back to the chart on its page"
-    assert "prefers-color-scheme: dark" in page
+    assert 'href="../../assets/css/cidi-embed.css"' in page and "<style" not in page and " style=" not in page  # CSP
+    assert "prefers-color-scheme: dark" in (site_dir / "assets" / "css" / "cidi-embed.css").read_text(encoding="utf-8")
     assert not re.search(r'(src|href)="https?://(?!creativecommons.org)', page), "loads nothing from other hosts"
 
 

@@ -124,12 +124,15 @@ def test_csv_resources_declare_their_bytes_and_hash(package_dir):
 
 def test_the_zip_holds_every_file_with_the_same_bytes(package_dir):
     with zipfile.ZipFile(package_dir / "cidi-data.zip") as archive:
-        inside = {i.filename.removeprefix("cidi-data/"): hashlib.sha256(archive.read(i)).hexdigest()
-                  for i in archive.infolist()}
+        inside = {i.filename: hashlib.sha256(archive.read(i)).hexdigest() for i in archive.infolist()}
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}  # no wall clock
+        sums = archive.read("SHA256SUMS").decode("utf-8")
     on_disk = tree_digest(package_dir)
     del on_disk["SHA256SUMS"], on_disk["cidi-data.zip"]
+    del inside["SHA256SUMS"]  # the zip's own: every file inside but itself (the folder's lists the zip too)
     assert inside == on_disk
+    assert "datapackage.json" in inside and "LICENSE.txt" in inside and "CITATION.cff" in inside  # at the root
+    assert sums == "".join(f"{digest}  {name}\n" for name, digest in sorted(inside.items()))
 
 
 def test_the_provenance_of_every_source_is_published(package_dir):

@@ -435,8 +435,8 @@ def test_sha256sums_match_the_data_files(site_dir):
     for name, digest in listed.items():
         assert hashlib.sha256((data / name).read_bytes()).hexdigest() == digest, name
     files = {p.relative_to(data).as_posix() for p in data.rglob("*") if p.is_file()}
-    # the Data page (data/index.html) lives beside the package; it is the site's, not the package's
-    assert files - set(listed) == {"SHA256SUMS", "index.html"}
+    # the Data page (data/index.html) and the data card page live beside the package; they are the site's
+    assert files - set(listed) == {"SHA256SUMS", "index.html", "card/index.html"}
 
 
 # --- nothing loaded from another host ---------------------------------------------------------------------

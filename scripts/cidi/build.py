@@ -117,6 +117,9 @@ def build(datasets: Path, site: Path, settings: Settings, with_site: bool = True
         (staging / "site" / "data").mkdir(parents=True, exist_ok=True)
         for item in (staging / "data").iterdir():  # beside the Data page (site/data/index.html)
             item.rename(staging / "site" / "data" / item.name)
+        if with_site:  # the host configuration (CSP, charsets, caching), from the finished tree
+            from cidi.deploy import write_headers
+            write_headers(staging / "site")
         swap_into_place(staging / "site", site)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

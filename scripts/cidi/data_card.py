@@ -72,7 +72,10 @@ def english(descriptor: dict, rows: dict[str, int], citation: str) -> list[str]:
         "Table Schema per table (types, units, constraints, primary and foreign keys) and a Chinese title",
         "and description (`cidi:title_zh`, `cidi:description_zh`) for the package, every table and every",
         f"field. Chinese columns stand beside the English ones: {chinese_columns(tables, ', ')}.",
-        "`SHA256SUMS` lists a checksum for every file; `cidi-data.zip` holds the whole package.",
+        "`SHA256SUMS` lists a checksum for every file; `cidi-data.zip` holds the whole package, with",
+        "`datapackage.json` at its root (frictionless opens the zip directly). `cidi-data.xlsx` is every",
+        "table in one workbook for Excel and WPS (a sheet per table, adcode as text). `LICENSE.txt` is the",
+        "licence text and `CITATION.cff` says how to cite the data.",
         "`provenance/` has the transcription record of every source (what, where in the report, how",
         "it was transcribed and checked, known issues).",
         "",
@@ -149,7 +152,9 @@ def chinese(descriptor: dict, rows: dict[str, int], citation_zh: str, province_z
         f"（`cidi:title_zh`）和中文说明（`cidi:description_zh`）。中文列与英文列并列：{chinese_columns(tables, '、')}。"
         "维度标识（如 `infrastructure`）是代码，其中文名称见 `dimensions.csv` 的 `name_zh` 列。",
         "",
-        "`SHA256SUMS` 列出每个文件的校验和；`cidi-data.zip` 包含整个数据包。`provenance/` 目录收录"
+        "`SHA256SUMS` 列出每个文件的校验和；`cidi-data.zip` 包含整个数据包，`datapackage.json` 位于压缩包根目录"
+        "（frictionless 可直接打开该压缩包）。`cidi-data.xlsx` 是供 Excel 和 WPS 使用的工作簿，每张表一个工作表，"
+        "adcode 以文本保存。`LICENSE.txt` 是许可协议全文，`CITATION.cff` 说明引用方式。`provenance/` 目录收录"
         "每个来源的转录记录（内容、在报告中的位置、转录与核对方法、已知问题）。",
         "",
         "### 读取数据",

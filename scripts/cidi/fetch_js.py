@@ -2,7 +2,10 @@
 
 Reads ``scripts/js.lock.json`` (package, pinned version, registry tarball, SRI integrity), downloads
 each tarball from the npm registry once, checks its sha512 integrity, and extracts the listed files
-into ``.venv/js-cache/<name>-<version>/``. ``python -m cidi.fetch_js`` is run by ``make`` when the
+into ``.venv/js-cache/<name>-<version>/``. A file listed under ``classic_script`` is an ES module
+(``vega-interpreter``) turned into a plain script that takes its imports from, and adds its exports to,
+a global the site already loads (``window.vega``): no import map, which a strict Content-Security-Policy
+would have to allow as an inline script. ``python -m cidi.fetch_js`` is run by ``make`` when the
 environment is set up; the build copies the files from the cache into the site.
 """
 from __future__ import annotations
@@ -11,6 +14,7 @@ import base64
 import hashlib
 import io
 import json
+import re
 import sys
 import tarfile
 import urllib.request
@@ -34,6 +38,26 @@ def check_integrity(data: bytes, integrity: str, name: str) -> None:
         raise SystemExit(f"fetch_js: {name}: integrity mismatch ({algorithm} {actual} != {expected}); refusing to install")
 
 
+IMPORT = re.compile(r"^import \{([^}]*)\} from '[^']+';\n", re.M)
+EXPORT = re.compile(r"^export \{([^}]*)\};\n", re.M)
+
+
+def classic_script(source: str, imports_from: str, exports_to: str) -> str:
+    """An ES module with named imports and one export list as a plain script (an IIFE): imports read from
+    ``window[imports_from]``, exports set on ``window[exports_to]``. Fails on any other module syntax."""
+    imports, exports = IMPORT.findall(source), EXPORT.findall(source)
+    if len(exports) != 1:
+        raise SystemExit(f"fetch_js: expected one export list, found {len(exports)}")
+    body = EXPORT.sub("", IMPORT.sub("", source))
+    body = re.sub(r"^//# sourceMappingURL=.*\n?", "", body, flags=re.M)
+    if re.search(r"^\s*(import|export)\b", body, re.M):
+        raise SystemExit("fetch_js: module syntax left after the conversion to a plain script")
+    head = "".join(f"var {{{names.strip()}}} = window.{imports_from};\n" for names in imports)
+    tail = "".join(f"window.{exports_to}.{part.split(' as ')[-1].strip()} = {part.split(' as ')[0].strip()};\n"
+                   for part in exports[0].split(","))
+    return f"(function () {{\n\"use strict\";\n{head}{body}{tail}}})();\n"
+
+
 def fetch(name: str, entry: dict) -> Path:
     target = cache_dir(name, entry)
     if all((target / out).exists() for out in entry["files"].values()):
@@ -44,7 +68,10 @@ def fetch(name: str, entry: dict) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
         for member, out in entry["files"].items():
-            (target / out).write_bytes(archive.extractfile(member).read())
+            content = archive.extractfile(member).read()
+            if member in entry.get("classic_script", {}):
+                content = classic_script(content.decode("utf-8"), **entry["classic_script"][member]).encode("utf-8")
+            (target / out).write_bytes(content)
     return target
 
 

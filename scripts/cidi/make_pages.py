@@ -72,14 +72,16 @@ def chart_html(chart: Chart, L: Lang, root: str, site_root: str, base_url: str, 
         f'<figure class="cidi-chart" id="chart-{chart.id}" data-chart="{chart.id}"'
         + (f' data-spec="{href}.vg.json" data-vega="{site_root}assets/js/vega.min.js"' if chart.interactive else "")
         + '>\n'
-        f'<div class="cidi-chart__frame" style="aspect-ratio: {chart.width} / {chart.height}">'
+        # no style attribute (the CSP has style-src 'self'): the image's width and height reserve its space
+        f'<div class="cidi-chart__frame">'
         f'<img src="{href}.svg" alt="{html.escape(chart.title)}" width="{chart.width}" height="{chart.height}" '
         f'loading="lazy" decoding="async"></div>\n'
-        + (f'<figcaption>{html.escape(chart.alt)}</figcaption>\n' if caption else "")
         + f'<details class="cidi-chart__data" data-search-exclude><summary>{L.t("chart.data_table")}</summary>'
         f'{data_table(chart.data if chart.table is None else chart.table, L)}</details>\n'
         f'<p class="cidi-chart__links" data-search-exclude>{L.t("chart.download")} {links}</p>\n'
-        + embed_box(chart, L, root, base_url) + '</figure>\n'
+        + embed_box(chart, L, root, base_url)
+        # a <figcaption> must be the first or last child of its <figure> (HTML): last here, shown under the chart (CSS order)
+        + (f'<figcaption>{html.escape(chart.alt)}</figcaption>\n' if caption else "") + '</figure>\n'
     )
 
 

@@ -74,6 +74,40 @@ def mkdocs_build(docs: Path, site: Path, nav: list, created: str | None = None,
         raise RuntimeError("mkdocs build --strict warned:\n  " + "\n  ".join(collector.messages))
 
 
+def chart_downloader(data, lang: str):
+    """chart -> (CSV, metadata JSON) in the package's format (cidi.chart_data), for one language's charts."""
+    from functools import partial
+
+    from cidi.chart_data import chart_downloads
+    from cidi.write_package import expand_fields
+
+    decimals = {name: {f: spec["decimals"] for f, spec in expand_fields(r["fields"], data.sources.dimensions).items()
+                       if "decimals" in spec}
+                for name, r in data.meta["resources"].items()}
+    return partial(chart_downloads, descriptor=data.descriptor, meta=data.meta, provinces=data.sources.provinces,
+                   base_url=data.base_url + data.lang(lang).prefix, decimals=decimals)
+
+
+def repository_url() -> str | None:
+    """The project's repository, when the build knows it: CIDI_REPOSITORY_URL, or GitHub Actions' own
+    variables (the Pages workflow); a local build links none rather than guess."""
+    if os.environ.get("CIDI_REPOSITORY_URL"):
+        return os.environ["CIDI_REPOSITORY_URL"]
+    if os.environ.get("GITHUB_SERVER_URL") and os.environ.get("GITHUB_REPOSITORY"):
+        return f"{os.environ['GITHUB_SERVER_URL']}/{os.environ['GITHUB_REPOSITORY']}"
+    return None
+
+
+def cite_block(meta: dict, L) -> dict:
+    """What the "Cite this" block under every page prints (theme partials/cite.html)."""
+    from cidi import citing
+
+    return {"heading": L.t("cite.heading"), "text": citing.cite_text(meta, L.code), "bibtex": citing.bibtex(meta),
+            "source_label": L.t("cite.source_label"), "report": citing.report_reference(meta, L.code),
+            "repository": repository_url(), "repository_label": L.t("cite.repository"),
+            "package_root": "../" * L.prefix.count("/")}  # the data package is at the English site's root
+
+
 def language_switch(lang: str, base: str) -> dict:
     """``extra`` for the theme: the link to the same page in the other language, and hreflang URLs."""
     other = "zh" if lang == "en" else "en"
@@ -91,9 +125,12 @@ SITE_CACHE = "sites"  # beside the chart cache: the last MkDocs output of each l
 
 def site_key(lang: str, docs: Path, config_file: Path, overrides: list) -> str:
     """What a language's MkDocs output depends on: every file of its staged docs, the configuration
-    files, the theme overrides, the installed versions (the lock file) and what the build passes in."""
+    files and their hooks, the theme overrides, the installed versions (the lock file) and what the
+    build passes in."""
     digest = hashlib.sha256(json.dumps([lang, overrides], sort_keys=True, ensure_ascii=False).encode())
-    files = [*sorted(p for p in docs.rglob("*") if p.is_file()), paths.MKDOCS_YML, config_file,
+    hooks = [paths.ROOT / hook for config in (paths.MKDOCS_YML, config_file)
+             for hook in parse_yaml(config.read_text(encoding="utf-8")).get("hooks", [])]
+    files = [*sorted(p for p in docs.rglob("*") if p.is_file()), paths.MKDOCS_YML, config_file, *hooks,
              *sorted(p for p in THEME.rglob("*") if p.is_file()), paths.ROOT / "requirements.lock"]
     for path in files:
         digest.update(f"{path.relative_to(docs) if path.is_relative_to(docs) else path}\0".encode())
@@ -162,13 +199,14 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
                 with step(f"make_pages.{lang}"):
                     nav = make_pages(data, lang, charts, docs)
                     write_embed_pages(charts, files, docs, data.lang(lang))
-                    write_chart_files(charts, files, docs / "charts")
+                    write_chart_files(charts, files, docs / "charts", downloads=chart_downloader(data, lang))
                     if lang == "en":  # the browser library is served once, from the site root
                         js = docs / "assets" / "js"
                         for name, path in installed_files().items():
                             shutil.copyfile(path, js / name)
                 args = (lang, docs, staging / ("site" if lang == "en" else f"site-{lang}"), nav, descriptor["created"],
-                        language_switch(lang, base), base + data.lang(lang).prefix,
+                        {**language_switch(lang, base), "cidi_cite": cite_block(data.meta, data.lang(lang))},
+                        base + data.lang(lang).prefix,
                         None if renderer.cache is None else renderer.cache.parent / SITE_CACHE)
                 if lang != LANGS[-1]:  # on the other core, while the next language's pages are written
                     sites.append(InChild(mkdocs_step, *args))

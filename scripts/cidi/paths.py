@@ -11,6 +11,9 @@ PACKAGE_META = DATASETS / "package.yml"
 JS_LOCK = ROOT / "scripts" / "js.lock.json"
 JS_CACHE = ROOT / ".venv" / "js-cache"
 TEMPLATES = ROOT / "scripts" / "cidi" / "templates"
+LICENSE_DATA = ROOT / "LICENSE-DATA"  # CC BY 4.0 legal code, published inside the data package
+CITATION = ROOT / "CITATION.cff"
+CHANGELOG = ROOT / "CHANGELOG.md"
 
 SOURCE_FILES = (
     "dimensions.csv",

@@ -3,9 +3,12 @@
 Inputs: the computed tables (``cidi.compute_indices``, ``cidi.robustness``), the sources'
 provenance and ``datasets/package.yml``. Output: a folder (``<staging>/data``) holding
 ``datapackage.json`` (Data Package v2), one ``.csv`` and one ``.parquet`` per table, the data card
-``README.md``, the provenance sidecars, ``SHA256SUMS`` and ``cidi-data.zip``. Everything is
-deterministic: fixed float formats, sorted keys, a ``created`` date from the metadata, fixed zip
-timestamps.
+``README.md``, the provenance sidecars, the data licence (``LICENSE.txt``, the CC BY 4.0 legal code from
+``LICENSE-DATA``), ``CITATION.cff`` and ``CHANGELOG.md``, one Excel workbook of every table (``cidi-data.xlsx``, for
+Excel and WPS users: a CSV without a byte-order mark opens as mojibake there), ``SHA256SUMS`` and
+``cidi-data.zip`` (the package with ``datapackage.json`` at its root, so ``frictionless`` opens the
+zip directly, and its own ``SHA256SUMS``). Everything is deterministic: fixed float formats, sorted
+keys, a ``created`` date from the metadata, fixed zip timestamps (the workbook's too).
 
 The package is bilingual: the package, every resource and every field carry a Chinese title and
 description (``title_zh``/``description_zh`` in package.yml, published as ``cidi:title_zh`` and
@@ -28,10 +31,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cidi import paths
+from cidi.citing import citation, citation_cff  # noqa: F401  (citation: re-exported for the views)
 from cidi.data_card import data_card
 from cidi.load_sources import parse_yaml
 
 ZIP_NAME = "cidi-data.zip"
+XLSX_NAME = "cidi-data.xlsx"
+LICENSE_NAME = "LICENSE.txt"
+CITATION_NAME = "CITATION.cff"
+CHANGELOG_NAME = "CHANGELOG.md"
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 ZH_KEYS = {"title_zh": "cidi:title_zh", "description_zh": "cidi:description_zh"}
@@ -42,11 +50,6 @@ ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float6
 
 def read_metadata(path: Path = paths.PACKAGE_META) -> dict:
     return parse_yaml(path.read_text(encoding="utf-8"))
-
-
-def citation(meta: dict, lang: str = "en") -> str:
-    """How to cite the package, with its version filled in (package.yml types the version once)."""
-    return " ".join(meta["citation_zh" if lang == "zh" else "citation"].format(version=meta["version"]).split())
 
 
 def expand_fields(fields: dict, dimensions: pd.DataFrame) -> dict:
@@ -178,13 +181,131 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def sha256sums(folder: Path, files: list[Path]) -> str:
+    """``sha256sum -c`` input for ``files`` (paths relative to ``folder``, sorted)."""
+    return "".join(f"{sha256(p)}  {p.relative_to(folder).as_posix()}\n"
+                   for p in sorted(files, key=lambda p: p.relative_to(folder).as_posix()))
+
+
 def write_zip(folder: Path, files: list[Path], target: Path) -> None:
+    """The package as a zip with ``datapackage.json`` at its root (frictionless opens such a zip
+    directly) and a ``SHA256SUMS`` of the files inside."""
+    entries = {file.relative_to(folder).as_posix(): file.read_bytes() for file in files}
+    entries["SHA256SUMS"] = sha256sums(folder, files).encode("utf-8")
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for file in sorted(files):
-            info = zipfile.ZipInfo(f"cidi-data/{file.relative_to(folder).as_posix()}", date_time=(1980, 1, 1, 0, 0, 0))
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, file.read_bytes())
+            archive.writestr(info, entries[name])
+
+
+README_SHEET = "README"
+FIELDS_SHEET = "fields"
+
+
+def workbook_readme(descriptor: dict, tables: dict[str, tuple[pd.DataFrame, dict]], cite: str, cite_zh: str) -> list:
+    """The README sheet's rows (English, Chinese side by side): what the workbook is and one row per sheet."""
+    licence = descriptor["licenses"][0]
+    rows = [
+        [descriptor["title"], descriptor["cidi:title_zh"]],
+        [f"Version {descriptor['version']}", f"版本 {descriptor['version']}"],
+        [descriptor["description"], descriptor["cidi:description_zh"]],
+        [f"Licence: {licence['title']} ({licence['path']})", f"许可协议：{licence['cidi:title_zh']}（{licence['path']}）"],
+        [f"Cite as: {cite}", f"引用格式：{cite_zh}"],
+        ["One sheet per table of the data package, with the same rows and columns as its CSV file. Numbers are "
+         "numbers, rounded as in the CSV; codes (adcode) and dates are text; an empty cell is a missing value. "
+         f"The sheet '{FIELDS_SHEET}' describes every column.",
+         "每张数据表一个工作表，行和列与对应的 CSV 文件相同。数值以数字保存，舍入方式与 CSV 相同；代码（adcode）和日期以文本保存；"
+         f"空单元格表示缺失值。工作表“{FIELDS_SHEET}”说明每一列。"],
+        [],
+        ["Sheet / 工作表", "Table", "数据表", "Rows / 行数", "Description", "说明"],
+    ]
+    resources = {r["name"]: r for r in descriptor["resources"] if r["format"] == "csv"}
+    for name, (frame, _) in tables.items():
+        r = resources[name]
+        rows.append([name, r["title"], r["cidi:title_zh"], len(frame), r["description"], r["cidi:description_zh"]])
+    return rows
+
+
+def workbook_fields(descriptor: dict) -> list:
+    rows = [["table", "field", "type", "unit", "title", "标题", "description", "说明"]]
+    for r in descriptor["resources"]:
+        if r["format"] != "csv":
+            continue
+        for f in r["schema"]["fields"]:
+            rows.append([r["name"], f["name"], f["type"], f.get("unit", ""), f["title"], f["cidi:title_zh"],
+                         f["description"], f["cidi:description_zh"]])
+    return rows
+
+
+def write_workbook(target: Path, tables: dict[str, tuple[pd.DataFrame, dict]], descriptor: dict,
+                   cite: str, cite_zh: str) -> None:
+    """One ``.xlsx`` of the whole package: a README sheet (English and Chinese), a sheet per table (its CSV's
+    rows and columns; numbers as numbers with the CSV's decimals, text as text, header row frozen) and a
+    ``fields`` sheet. Byte-identical across builds: XlsxWriter dates its zip entries 1980-01-01 and the
+    document properties carry the package's ``created`` date, never the clock."""
+    from datetime import datetime
+
+    import xlsxwriter
+
+    created = datetime.fromisoformat(descriptor["created"].replace("Z", "+00:00")).replace(tzinfo=None)
+    workbook = xlsxwriter.Workbook(str(target), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                                 "strings_to_urls": False, "nan_inf_to_errors": False})
+    workbook.set_properties({"title": descriptor["title"], "subject": descriptor["cidi:title_zh"],
+                             "author": descriptor["contributors"][0]["title"], "created": created,
+                             "comments": cite, "keywords": ", ".join(descriptor["keywords"])})
+    bold = workbook.add_format({"bold": True})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    text = workbook.add_format({"num_format": "@"})
+    number_formats = {}
+
+    def number_format(decimals: int | None):
+        key = "General" if decimals is None else ("0" if decimals == 0 else "0." + "0" * decimals)
+        if key not in number_formats:
+            number_formats[key] = workbook.add_format({"num_format": key})
+        return number_formats[key]
+
+    def plain_sheet(name: str, rows: list, header_row: int, widths: list[int]):
+        sheet = workbook.add_worksheet(name)
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row):
+                if isinstance(value, str):
+                    sheet.write_string(i, j, value, bold if i == header_row or i == 0 else wrap)
+                else:
+                    sheet.write_number(i, j, value)
+        for j, width in enumerate(widths):
+            sheet.set_column(j, j, width)
+        sheet.freeze_panes(header_row + 1, 0)
+        return sheet
+
+    plain_sheet(README_SHEET, workbook_readme(descriptor, tables, cite, cite_zh), 7, [24, 40, 30, 12, 60, 60])
+    for name, (frame, fields) in tables.items():
+        sheet = workbook.add_worksheet(name)
+        columns = list(fields)
+        for j, column in enumerate(columns):
+            sheet.write_string(0, j, column, bold)
+        for i, row in enumerate(frame.itertuples(index=False), start=1):
+            for j, (column, value) in enumerate(zip(columns, row)):
+                spec = fields[column]
+                if value is None or (not isinstance(value, str) and pd.isna(value)):
+                    continue  # a missing value is an empty cell, as in the CSV
+                if spec["type"] == "string":
+                    sheet.write_string(i, j, str(value), text)
+                elif spec["type"] == "boolean":
+                    sheet.write_boolean(i, j, bool(value))
+                elif spec["type"] == "integer":
+                    sheet.write_number(i, j, int(value), number_format(0))
+                else:
+                    sheet.write_number(i, j, float(value), number_format(spec.get("decimals")))
+        for j, column in enumerate(columns):  # widths from the longest cell (CJK characters count twice)
+            cells = [column] + [format_cell(v, fields[column]) for v in frame[column].tolist()]
+            width = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in cell) for cell in cells)
+            sheet.set_column(j, j, min(max(width + 2, 8), 60))
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, len(frame), len(columns) - 1)
+    plain_sheet(FIELDS_SHEET, workbook_fields(descriptor), 0, [22, 24, 9, 10, 30, 24, 60, 60])
+    workbook.close()
 
 
 def package_tables(indices, robust, sources) -> dict[str, pd.DataFrame]:
@@ -215,12 +336,14 @@ def write_package(target: Path, tables: dict[str, pd.DataFrame], sources, indice
     target.mkdir(parents=True, exist_ok=False)
     licenses = [published(licence) for licence in meta["licenses"]]
     resources = []
+    written = {}  # resource -> (rows as published, fields), for the workbook
     for name, frame in tables.items():
         spec = meta["resources"][name]
         fields = expand_fields(spec["fields"], sources.dimensions)
         check_fields(fields, name)
         data = conform(add_companions(frame, fields, sources.provinces, name), fields, name)
         schema = table_schema(spec, fields)
+        written[name] = (data, fields)
         csv_path = target / f"{name}.csv"
         csv_path.write_text(csv_text(data, fields), encoding="utf-8", newline="")
         pq.write_table(parquet_table(data, fields), target / f"{name}.parquet", compression="zstd",
@@ -271,11 +394,14 @@ def write_package(target: Path, tables: dict[str, pd.DataFrame], sources, indice
     province_zh = dict(zip(tables["scores"]["province"], tables["scores"]["province_zh"]))
     (target / "README.md").write_text(data_card(descriptor, rows, citation(meta), citation(meta, "zh"), province_zh),
                                       encoding="utf-8")
+    shutil.copyfile(paths.LICENSE_DATA, target / LICENSE_NAME)
+    shutil.copyfile(paths.CHANGELOG, target / CHANGELOG_NAME)
+    (target / CITATION_NAME).write_text(citation_cff(meta), encoding="utf-8")
+    write_workbook(target / XLSX_NAME, written, descriptor, citation(meta), citation(meta, "zh"))
     files = sorted(p for p in target.rglob("*") if p.is_file())
     write_zip(target, files, target / ZIP_NAME)
     files.append(target / ZIP_NAME)
-    lines = [f"{sha256(p)}  {p.relative_to(target).as_posix()}" for p in sorted(files)]
-    (target / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (target / "SHA256SUMS").write_text(sha256sums(target, files), encoding="utf-8")
     return descriptor
 
 

@@ -42,13 +42,23 @@
   function upgrade() {
     if (figure.dataset.state) return;
     figure.dataset.state = "loading";
+    // Vega, then its expression interpreter: the site's Content-Security-Policy forbids eval
     var script = document.createElement("script");
     script.src = figure.dataset.vega;
     script.onload = function () {
+      var interpreter = document.createElement("script");
+      interpreter.src = figure.dataset.vega.replace(/vega\.min\.js$/, "vega-interpreter.js");
+      interpreter.onload = draw;
+      interpreter.onerror = function () { figure.dataset.state = "static"; };
+      document.head.appendChild(interpreter);
+    };
+    script.onerror = function () { figure.dataset.state = "static"; };
+    function draw() {
       fetch(figure.dataset.spec).then(function (r) { return r.json(); }).then(function (spec) {
         var holder = document.createElement("div");
         holder.className = "vega";
-        var view = new vega.View(vega.parse(spec), { renderer: "svg", container: holder, hover: true, tooltip: tooltip });
+        var view = new vega.View(vega.parse(spec, null, { ast: true }),
+          { renderer: "svg", container: holder, hover: true, tooltip: tooltip, expr: vega.expressionInterpreter });
         // the explorer's weights travel in the URL (?w=18,16,16,25,13,12); its chart stamps custom views
         var weights = new URLSearchParams(location.search).get("w");
         var names = (spec.signals || []).map(function (s) { return s.name; }).filter(function (n) { return /^w_/.test(n); });
@@ -63,7 +73,7 @@
           window.addEventListener("resize", function () { fit(view, holder, spec.width); });
         });
       }).catch(function () { figure.dataset.state = "static"; });
-    };
+    }
     document.head.appendChild(script);
   }
   if (figure && figure.dataset.spec) {

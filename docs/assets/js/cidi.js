@@ -6,17 +6,25 @@
 
   var vegaPromise = null;
 
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.async = true;
+      script.onload = resolve;
+      script.onerror = function () { reject(new Error("could not load " + src)); };
+      document.head.appendChild(script);
+    });
+  }
+
+  // Vega, then its expression interpreter (vega-interpreter, beside vega.min.js): Vega's default
+  // expression compiler needs eval, which the site's Content-Security-Policy forbids.
   function loadVega(src) {
-    if (window.vega) return Promise.resolve(window.vega);
+    if (window.vega && window.vega.expressionInterpreter) return Promise.resolve(window.vega);
     if (!vegaPromise) {
-      vegaPromise = new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = src;
-        script.async = true;
-        script.onload = function () { resolve(window.vega); };
-        script.onerror = function () { vegaPromise = null; reject(new Error("could not load " + src)); };
-        document.head.appendChild(script);
-      });
+      vegaPromise = loadScript(src).then(function () {
+        return loadScript(src.replace(/vega\.min\.js$/, "vega-interpreter.js"));
+      }).then(function () { return window.vega; }, function (error) { vegaPromise = null; throw error; });
     }
     return vegaPromise;
   }
@@ -71,8 +79,8 @@
       holder.className = "cidi-chart__vega";
       // links in a spec (a tile map's provinces) are relative to the spec's folder, as in its static SVG
       var folder = new URL(".", new URL(figure.dataset.spec, location.href)).href;
-      var view = new vega.View(vega.parse(spec), {
-        renderer: "svg", container: holder, hover: true, tooltip: tooltipHandler,
+      var view = new vega.View(vega.parse(spec, null, { ast: true }), {
+        renderer: "svg", container: holder, hover: true, tooltip: tooltipHandler, expr: vega.expressionInterpreter,
         loader: vega.loader({ baseURL: folder })
       });
       return view.runAsync().then(function () {
@@ -137,6 +145,58 @@
     window.CIDI = { upgrade: upgrade, loadVega: loadVega };
   }
 
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
+
+/* A table wider than the screen scrolls sideways inside the theme's wrapper, which holds nothing focusable
+   when the table has no links: make such a wrapper a focusable, named region so keyboard users can scroll
+   it (axe: scrollable-region-focusable). Re-checked on resize and when a <details> opens. The label is the
+   page's <meta name="cidi:scroll-label"> (in the page's language). */
+(function () {
+  "use strict";
+  if (typeof document$ === "undefined") return;
+  document$.subscribe(function () {
+    var meta = document.querySelector('meta[name="cidi:scroll-label"]');
+    var label = meta ? meta.content : "Table (scrolls sideways)";
+    function mark() {
+      document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+        var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+        if (scrolls && !wrap.hasAttribute("tabindex")) {
+          wrap.tabIndex = 0;
+          wrap.setAttribute("role", "region");
+          wrap.setAttribute("aria-label", label);
+        } else if (!scrolls && wrap.getAttribute("role") === "region") {
+          wrap.removeAttribute("tabindex");
+          wrap.removeAttribute("role");
+          wrap.removeAttribute("aria-label");
+        }
+      });
+    }
+    mark();
+    window.addEventListener("resize", mark);
+    document.addEventListener("toggle", mark, true);
+  });
+})();
+
+/* Code snippets that name the site (the data page's loading snippet): point them at the host the reader is
+   on, as the embed codes below do, so a copy made from a mirror or a preview names that host. */
+(function () {
+  "use strict";
+  function init() {
+    var script = document.querySelector('script[src$="assets/js/cidi.js"]');
+    var meta = document.querySelector('meta[name="cidi:site-url"]');
+    if (!script || !meta) return;
+    var here = new URL(script.getAttribute("src").replace(/assets\/js\/cidi\.js$/, ""), location.href).href;
+    var built = meta.content;
+    if (here === built) return;
+    document.querySelectorAll(".cidi-snippets code").forEach(function (code) {
+      var walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+      for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (node.nodeValue.indexOf(built) !== -1) node.nodeValue = node.nodeValue.split(built).join(here);
+      }
+    });
+  }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

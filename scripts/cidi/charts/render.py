@@ -382,13 +382,20 @@ class Renderer:
         self.close(cancel=error_type is not None)  # a failed build does not wait for charts it will not use
 
 
-def write_chart_files(charts: list[Chart], files: dict[str, dict[str, bytes]], folder: Path) -> None:
-    """``<folder>/<id>.<suffix>`` for each file given, and ``<id>.csv`` (the chart's data)."""
+def write_chart_files(charts: list[Chart], files: dict[str, dict[str, bytes]], folder: Path, downloads=None) -> None:
+    """``<folder>/<id>.<suffix>`` for each file given, and ``<id>.csv`` (the chart's data); with ``downloads``
+    (chart -> CSV text, metadata JSON text: :func:`cidi.chart_data.chart_downloads`), the CSV in the
+    package's format and ``<id>.metadata.json`` beside it."""
     folder.mkdir(parents=True, exist_ok=True)
     for chart in charts:
         for suffix, content in files[chart.id].items():
             (folder / f"{chart.id}.{suffix}").write_bytes(content)
-        chart.data.to_csv(folder / f"{chart.id}.csv", index=False, lineterminator="\n")
+        if downloads is None:
+            chart.data.to_csv(folder / f"{chart.id}.csv", index=False, lineterminator="\n")
+            continue
+        text, metadata = downloads(chart)
+        (folder / f"{chart.id}.csv").write_text(text, encoding="utf-8", newline="")
+        (folder / f"{chart.id}.metadata.json").write_text(metadata, encoding="utf-8")
 
 
 def render_charts(charts: list[Chart], folder: Path, workers: int | None = None, png: bool = True,

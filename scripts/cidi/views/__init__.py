@@ -78,7 +78,7 @@ def registry() -> tuple[View, ...]:
 
     return (home.HOME, provinces.INDEX, provinces.PROVINCE, dimensions.INDEX, dimensions.DIMENSION, regions.REGIONS,
             national.FIGURES, methodology.METHODOLOGY, methodology.ROBUSTNESS, methodology.EXPLORE,
-            catalogue.CHARTS, reference.DATA, reference.ABOUT)
+            catalogue.CHARTS, reference.DATA, reference.CARD, reference.ABOUT)
 
 
 def view_named(name: str) -> View:

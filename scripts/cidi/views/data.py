@@ -74,6 +74,11 @@ class SiteData:
         return L.join(L.province_full(n) for n in ref.loc[~ref["assessed"], "name_en"])
 
     @cached_property
+    def data_card(self) -> str:
+        """The package's data card (README.md) as written by write_package."""
+        return (self._data_dir / "README.md").read_text(encoding="utf-8")
+
+    @cached_property
     def scores_by(self) -> dict[tuple[str, str], dict]:
         """(adcode, dimension) -> the ``scores-long`` row."""
         return {(r["adcode"], r["dimension"]): r for r in self.indices.scores_long.to_dict("records")}
