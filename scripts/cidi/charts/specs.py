@@ -79,7 +79,7 @@ def finish(chart, *, L, id, title, subtitle, alt_text, data, narrow: bool = Fals
     spec["vconcat"] = [{**inner, "title": {"text": title, "subtitle": subtitle}}]
     if L.zh:  # Vega describes axes and legends in English ("X-axis titled ..."): hidden from screen readers
         # on the Chinese charts, whose SVG is one role="img" with the Chinese description in <desc>
-        spec["config"] = {**CONFIG, **{k: {**CONFIG[k], "aria": False} for k in ("axis", "legend")}}
+        spec["config"] = {**spec["config"], **{k: {**CONFIG[k], "aria": False} for k in ("axis", "legend")}}
     values = dict(_INLINE)
     _INLINE.clear()
     spec = fill_placeholders(spec, values)
