@@ -186,8 +186,9 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
         with Renderer(png=png, cache=default_cache()) as renderer:
             rendering = {}
             for lang in LANGS:  # the workers draw one language's charts while the next one's are built
-                with step(f"make_charts.{lang}"):
-                    charts = make_charts_cached(data, lang, None if renderer.cache is None else renderer.cache.parent / "specs")
+                with step(f"make_charts.{lang}"):  # the first language's charts are drawn as they are made
+                    charts = make_charts_cached(data, lang, None if renderer.cache is None else renderer.cache.parent / "specs",
+                                                on_chart=(lambda c: renderer.submit([c])) if lang == LANGS[0] else None)
                 with step(f"render_charts.{lang}"):  # printed 3 times: the cache look-up, the waits for drawings, PNGs
                     rendering[lang] = renderer.submit(charts)
             for lang in LANGS:  # ... and the last ones while the first language's pages are written

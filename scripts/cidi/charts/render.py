@@ -316,7 +316,9 @@ class Renderer:
 
     ``submit`` returns at once, so the caller can build the next charts or pages meanwhile; the
     longest jobs go first (a map's spec is the largest), one at a time, so the workers finish
-    together. The output does not depend on the scheduling."""
+    together. A chart may be submitted alone as soon as it is made (the workers start while the
+    next specs are built) and again with the whole list, which then waits for the same drawing.
+    The output does not depend on the scheduling."""
 
     def __init__(self, workers: int | None = None, png: bool = True, cache: Path | None = CACHE):
         self.workers = workers or os.cpu_count() or 2
@@ -324,6 +326,7 @@ class Renderer:
         self._pool: ProcessPoolExecutor | None = None
         self.fonts: Path | None = None  # the subset of the Chinese font (None: draw with the system fonts)
         self.used: set[str] = set()  # the cache entries of this build
+        self._drawing: dict[str, Future] = {}  # drawings submitted so far, by cache key
 
     @property
     def pool(self) -> ProcessPoolExecutor:
@@ -344,6 +347,9 @@ class Renderer:
             if key in jobs:
                 continue
             jobs[key] = job
+            if key in self._drawing:  # submitted already, as the chart was made
+                pending[key] = self._drawing[key]
+                continue
             cached = read_cached(self.cache, key, self.png) if self.cache is not None else None
             if cached is None:
                 sizes[key] = len(vl)
@@ -356,7 +362,7 @@ class Renderer:
             for style in STYLES if self.fonts is not None and not ready(self.fonts) else ():
                 self.pool.submit(make_subset, self.fonts, style)
         for key in sorted(sizes, key=lambda k: -sizes[k]):
-            pending[key] = self.pool.submit(draw, jobs[key], self.fonts)
+            pending[key] = self._drawing[key] = self.pool.submit(draw, jobs[key], self.fonts)
         return Rendering(self, charts, jobs, keys, pending)
 
     def prune(self) -> None:

@@ -243,7 +243,7 @@ def regions_total(data, key, L, id) -> Chart:
     )
     mean_ticks = alt.Chart(inline(pd.DataFrame({"region": regions, "mean": [stats[r]["mean"] for r in data.regions]}))).mark_tick(
         color=INK, thickness=2, size=28).encode(
-        x="mean:Q", y=alt.Y("region:N", sort=regions),
+        x=alt.X("mean:Q"), y=alt.Y("region:N", sort=regions),
         tooltip=[alt.Tooltip("region:N", title=L.t("word.region")),
                  alt.Tooltip("mean:Q", title=L.t("chart.regions.mean"), format=".2f")])
     return finish((strip + mean_ticks).properties(width=WIDTH - 100, height=50 * len(regions)), L=L, id=id,
@@ -313,7 +313,7 @@ def dimension_ranking(data, key, L, id) -> Chart:
                  alt.Tooltip("attainment:Q", title=L.t("word.attainment_pct"), format=".1f"),
                  alt.Tooltip("rank:Q", title=L.t("word.rank"))])
     rule = alt.Chart(inline(pd.DataFrame({"median": [median]}))).mark_rule(color=INK, strokeDash=[4, 3]).encode(
-        x="median:Q", tooltip=[alt.Tooltip("median:Q", title=L.t("chart.dim.median"), format=".2f")])
+        x=alt.X("median:Q"), tooltip=[alt.Tooltip("median:Q", title=L.t("chart.dim.median"), format=".2f")])
     return finish((bars + rule).properties(width=WIDTH - 120, height=len(rows) * ROW_HEIGHT), L=L, id=id,
                   title=L.t("chart.dim.ranking.title", dim=L.dim_full(d["id"])),
                   subtitle=L.t("chart.dim.ranking.subtitle", max=d["weight"], n=data.n),
@@ -387,7 +387,7 @@ def province_profile(data, key, L, id) -> Chart:
         y=alt.Y("dimension_name:N", sort=sort, title=None), tooltip=tooltip)
     mine = alt.Chart(inline(rows[rows["selected"]])).mark_point(size=200, filled=True, color=HIGHLIGHT, shape="diamond",
                                                         stroke=INK, strokeWidth=1).encode(
-        x="attainment:Q", y=alt.Y("dimension_name:N", sort=sort), tooltip=tooltip)
+        x=alt.X("attainment:Q"), y=alt.Y("dimension_name:N", sort=sort), tooltip=tooltip)
     chart = finish((others + mine).properties(width=WIDTH - 170, height=40 * len(dims)), L=L, id=id,
                    title=L.t("chart.profile.title", name=title_name(p, L)),
                    subtitle=L.t("chart.profile.subtitle", name=name, others=data.n - 1,
@@ -442,8 +442,8 @@ def rank_intervals(data, key, L, id) -> Chart:
     chart = (base.mark_rule(strokeWidth=6, color=OKABE_ITO[4]).encode(
         x=alt.X("rank_p05:Q", title=L.t("chart.intervals.axis"), scale=alt.Scale(domain=[1, len(rows)])),
         x2="rank_p95:Q", tooltip=tooltip)
-        + base.mark_tick(color=INK, thickness=2, size=14).encode(x="published_rank:Q", tooltip=tooltip)
-        + base.mark_circle(color=HIGHLIGHT, size=60, opacity=1).encode(x="median_rank:Q", tooltip=tooltip))
+        + base.mark_tick(color=INK, thickness=2, size=14).encode(x=alt.X("published_rank:Q"), tooltip=tooltip)
+        + base.mark_circle(color=HIGHLIGHT, size=60, opacity=1).encode(x=alt.X("median_rank:Q"), tooltip=tooltip))
     return finish(chart.properties(width=WIDTH - 120, height=len(rows) * ROW_HEIGHT), L=L, id=id,
                   title=L.t("chart.intervals.title"), subtitle=L.t("chart.intervals.subtitle"), alt_text=alt_text,
                   data=rows)
@@ -529,7 +529,7 @@ def explorer(data, key, L, id) -> Chart:
     ).properties(width=WIDTH - 160, height=len(data_rows) * ROW_HEIGHT)
     stamp = alt.Chart(inline([{"text": L.t("chart.explorer.stamp")}])).mark_text(
         align="left", baseline="top", fontSize=14, fontWeight="bold", color=STAMP, x=0, y=-22).encode(
-        text="text:N", opacity=alt.condition(is_custom, alt.value(1), alt.value(0)))
+        text=alt.Text("text:N"), opacity=alt.condition(is_custom, alt.value(1), alt.value(0)))
     map_rows = tiles.tile_rows(data, L, data_rows[["adcode"] + [f"s_{d}" for d in dims]])
     map_rows["second"] = map_rows["note"]
     map_rows["aria"] = map_rows["name"]  # the value changes with the sliders: the tooltip has it

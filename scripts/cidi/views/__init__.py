@@ -107,9 +107,10 @@ def bench_pages(data) -> dict[str, str]:
     return out
 
 
-def make_charts(data, lang: str) -> list:
+def make_charts(data, lang: str, on_chart: Callable | None = None) -> list:
     """Every chart of the site in one language, from the views' chart slots: the id is the slot's
-    pattern filled with the page key, the page and catalogue group are the view's."""
+    pattern filled with the page key, the page and catalogue group are the view's. ``on_chart`` is
+    called with each chart as soon as it is made (the renderer starts drawing it)."""
     import altair as alt
 
     L = data.lang(lang)
@@ -120,6 +121,8 @@ def make_charts(data, lang: str) -> list:
                 chart = slot.build(data, key, L, view.chart_id(slot, key))
                 chart.page, chart.group, chart.interactive = view.url(key), view.group, slot.interactive
                 charts.append(chart)
+                if on_chart is not None:
+                    on_chart(chart)
     ids = [c.id for c in charts]
     assert len(ids) == len(set(ids)), "chart ids must be unique"
     return charts
@@ -174,16 +177,17 @@ def charts_cache_key(data, lang: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def make_charts_cached(data, lang: str, cache) -> list:
-    """:func:`make_charts`, or the same charts from ``cache`` (a folder) when nothing they depend on changed."""
+def make_charts_cached(data, lang: str, cache, on_chart: Callable | None = None) -> list:
+    """:func:`make_charts`, or the same charts from ``cache`` (a folder) when nothing they depend on
+    changed (``on_chart`` is then not called)."""
     import pickle
 
     if cache is None:
-        return make_charts(data, lang)
+        return make_charts(data, lang, on_chart)
     path = cache / f"specs-{lang}-{charts_cache_key(data, lang)}.pickle"
     if path.is_file():
         return pickle.loads(path.read_bytes())
-    charts = make_charts(data, lang)
+    charts = make_charts(data, lang, on_chart)
     path.parent.mkdir(parents=True, exist_ok=True)
     for old in path.parent.glob(f"specs-{lang}-*.pickle"):  # one entry per language: the latest
         old.unlink()
