@@ -162,3 +162,15 @@ def test_the_vega_expression_interpreter_is_served_beside_vega(site_dir):
     for script in ("cidi.js", "cidi-embed.js"):
         source = (site_dir / "assets" / "js" / script).read_text(encoding="utf-8")
         assert "expr: vega.expressionInterpreter" in source and "ast: true" in source, script
+
+
+def test_a_chart_caption_is_the_last_child_of_its_figure(site_dir):
+    """HTML allows <figcaption> only as the first or last child of <figure> (the Nu Html Checker's most
+    frequent error on the site before): every chart figure ends with its caption, when it has one."""
+    for page in ("provinces/guangdong/index.html", "zh/dimensions/innovation/index.html", "index.html"):
+        text = (site_dir / page).read_text(encoding="utf-8")
+        figures = re.findall(r'<figure class="cidi-chart".*?</figure>', text, flags=re.S)
+        assert figures, page
+        for figure in figures:
+            if "<figcaption" in figure:
+                assert re.search(r"</figcaption>\s*</figure>$", figure), page
