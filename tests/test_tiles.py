@@ -18,8 +18,8 @@ from cidi.charts.model import NOT_ASSESSED
 LANGS = {"en": "", "zh": "zh/"}
 GROUP = re.compile(r'class="mark-(rect|text) role-mark tiles_layer_(\d)_marks"[^>]*>(.*?)</g>', re.S)
 SQUARE = re.compile(r'(?:<a xlink:href="([^"]*)">)?<path aria-label="([^"]*)"[^>]*? d="M([\d.]+),([\d.]+)h([\d.]+)v([\d.]+)h-[\d.]+Z" '
-                    r'fill="(#[0-9a-f]{6})"')
-TEXT = re.compile(r'<text[^>]*transform="translate\(([\d.]+),([\d.]+)\)"[^>]*font-size="([\d.]+)px"[^>]*fill="(#[0-9a-f]{6})"[^>]*>([^<]*)</text>')
+                    r'fill="(#[0-9a-fA-F]{6})"')
+TEXT = re.compile(r'<text[^>]*transform="translate\(([\d.]+),([\d.]+)\)"[^>]*font-size="([\d.]+)px"[^>]*fill="(#[0-9a-fA-F]{6})"[^>]*>([^<]*)</text>')
 
 
 def map_chart_ids(site_dir) -> list[str]:
@@ -172,6 +172,8 @@ def test_tile_labels_are_at_least_11_css_px_at_360px(chromium, server, site_dir,
             drawn = float(re.search(r'<svg[^>]* width="([\d.]+)"', svg).group(1))
             smallest = min(t["size"] for t in texts_of(svg)) * shown / drawn
             assert smallest >= 11, f"{lang} {path}: tile text {smallest:.1f} CSS px (chart {drawn} px shown at {shown} px)"
+            legend = [float(x) for x in re.findall(r'role-legend-(?:label|title)".*?font-size="([\d.]+)px"', svg, re.S)]
+            assert not legend or min(legend) * shown / drawn >= 11, f"{lang} {path}: legend text below 11 CSS px"
     finally:
         context.close()
 
@@ -190,7 +192,7 @@ def test_clicking_a_tile_opens_the_province_page(chromium, server, lang, path, c
         figure.scroll_into_view_if_needed()
         figure.hover()
         page.wait_for_selector(f"#chart-{chart_id}[data-state='interactive']", timeout=15000)
-        tile = figure.locator(f".cidi-chart__vega svg path[aria-label^='{province}']").first
-        tile.click()
+        box = figure.locator(f".cidi-chart__vega svg path[aria-label^='{province}']").first.bounding_box()
+        page.mouse.click(box["x"] + 5, box["y"] + 5)  # the square's corner, beside its label
         page.wait_for_url(f"{server}/{LANGS[lang]}{target}", timeout=10000)
         assert watch.problems() == [], "\n".join(watch.problems())

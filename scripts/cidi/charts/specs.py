@@ -68,8 +68,7 @@ def finish(chart, *, L, id, title, subtitle, alt_text, data, narrow: bool = Fals
         first, _, rest = source.partition(" · ")
         source, subtitle = [first, rest], lines(subtitle)
     spec = {"$schema": inner.pop("$schema"), "background": "white", "config": {**CONFIG, "font": FONT[L.code]},
-            "description": alt_text,
-            "padding": 12, "spacing": 0,
+            "description": alt_text, "padding": tiles.PADDING if narrow else 12, "spacing": 0,
             "title": {"anchor": "start", "color": SUBTLE, "fontSize": 10, "fontWeight": "normal", "offset": 12,
                       "orient": "bottom", "text": source}}
     inner.pop("config", None)  # Altair's defaults, already in CONFIG
@@ -114,7 +113,8 @@ def tile_layers(data, rows: pd.DataFrame, *, L, colour, tooltip, ink="ink:N") ->
     base = alt.Chart()
     x = alt.X("x:Q", scale=None, axis=None)
     y = alt.Y("y:Q", scale=None, axis=None)
-    links = {"href": alt.Href("href:N"), "tooltip": tooltip}
+    # no link on the divisions without a page (a null field would be written as the link "null")
+    links = {"href": alt.condition("isValid(datum.href)", alt.Href("href:N"), alt.value(None)), "tooltip": tooltip}
     squares = base.mark_rect(cursor="pointer", stroke=None, invalid=None).encode(
         x=x, x2="x2:Q", y=y, y2="y2:Q", color=colour, description=alt.Description("aria:N"), **links)
     text = {"align": "center", "baseline": "middle", "aria": False, "cursor": "pointer"}

@@ -13,10 +13,11 @@ import math
 import pandas as pd
 
 NAME = "tiles"  # the Vega-Lite name of a tile map's view (the embed keeps its size: see render.bare_spec)
-TILE = 60  # grid cell, in chart pixels: with 7 columns the chart is 444 px wide, scaled to 343 px on a phone
-GAP = 4  # white space between two tiles
-LABEL_SIZE = 14.5  # 14.5 x 343 / 446 = 11.2 CSS px at 360 px width (the legibility floor is 11)
-LABEL_WEIGHT = {"en": 500, "zh": 600}  # CJK needs the heavier weight at this size; Latin the narrower one
+TILE = 60  # grid cell, in chart pixels: with 7 columns and PADDING the chart is 428 px wide, 328 px on a phone
+GAP = 2  # white space between two tiles (2: a 58-px square holds the longest label, "Guangd.")
+PADDING = 4  # around a tile map (other charts: 12), so that it is no wider than it must be
+LABEL_SIZE = 14.5  # 14.5 x 328 / 428 = 11.1 CSS px in the 328-px column of a 360-px screen (the floor is 11)
+LABEL_WEIGHT = {"en": 400, "zh": 600}  # CJK needs the heavier weight at this size; Latin the narrower one
 VALUE_SIZE = 14.5
 INK_DARK = "#111827"
 INK_LIGHT = "#ffffff"
