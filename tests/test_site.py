@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 import pandas as pd
 import pytest
 
+from cidi.redirects import aliases
 from cidi.views import SiteData, chart_ids, page_urls
 from cidi.write_package import read_metadata
 
@@ -200,6 +201,7 @@ def expected_pages(sources, indices) -> set[str]:
     """Every page of one language, from the view declarations: each page, and an embed page per chart."""
     data = SiteData(sources, indices, robust=None, descriptor={}, meta=read_metadata())
     pages = {"404.html"} | {f"{url}index.html" for url in page_urls(data)}
+    pages |= {f"provinces/{other}/index.html" for other in aliases(sources.provinces)}  # provinces/xizang/ -> tibet
     return pages | {f"embed/{chart}/index.html" for chart in chart_ids(data)}
 
 
