@@ -6,7 +6,6 @@ report's spelling ("Xizang"), a dimension's name or a page's subject finds that 
 from __future__ import annotations
 
 import json
-import logging
 import re
 
 # Subjects of the pages that are not a province or a dimension, by view name: catalogue keys.
@@ -36,16 +35,15 @@ def terms(view, key: dict, data, L) -> list[str]:
 
 
 def words_of(name: str) -> list[str]:
-    """The words of a Chinese name (网络安全 -> 网络, 安全): the browser splits a typed query into
-    words before it looks them up, while the theme indexes a tag as one token."""
-    if not re.search(r"[\u4e00-\u9fff]", name):
+    """A Chinese name without its last character (网络安全 -> 网络安).
+
+    The theme's worker splits a typed Chinese query into pieces found in the index, trying every
+    piece but the whole query (its loop stops one character short), so 网络安全 and 网络管理 both
+    came down to 网络 and found either page. With the name less its last character in the page's
+    tags, the first piece is 网络安 and, searched as a prefix, reaches 网络安全 alone."""
+    if len(name) < 3 or not re.fullmatch(r"[\u4e00-\u9fff]+", name):
         return []
-    try:
-        import jieba  # the theme's Chinese search segments the pages with it at build time
-    except ImportError:
-        return []
-    jieba.setLogLevel(logging.WARNING)
-    return [w for w in jieba.cut_for_search(name) if re.search(r"[\u4e00-\u9fff]", w) and w != name]
+    return [name[:-1]]
 
 
 def with_terms(text: str, names: list[str]) -> str:
