@@ -98,16 +98,11 @@ def bare_spec(spec: dict, scale: float = EMBED_SCALE) -> dict:
     return bare
 
 
-INNER_ARIA = re.compile(r' aria-(?:label|roledescription)="[^"]*"')
-
-
 def label_svg(svg: str, title: str, alt_text: str, source: str = SOURCE, licence: str = LICENCE) -> str:
     """Slim the SVG and give it a name, a description and the source and licence in its metadata."""
     meta = (f"<title>{escape(title)}</title><desc>{escape(alt_text)}</desc>"
             f"<metadata>{escape(source)} · {escape(licence)}</metadata>")
-    # The root is role="img", whose children a screen reader never reads: Vega's per-element labels
-    # ("X-axis titled ...", "province: 广东; order: 0") only repeat in English what <desc> says.
-    svg = INNER_ARIA.sub("", slim_svg(svg)).replace("viewBox", f'role="img" aria-label="{escape(title)}" viewBox', 1)
+    svg = slim_svg(svg).replace("viewBox", f'role="img" aria-label="{escape(title)}" viewBox', 1)
     return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + meta, svg, count=1)
 
 
