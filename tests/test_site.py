@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 import pandas as pd
 import pytest
 
+from cidi.redirects import aliases
 from cidi.views import SiteData, chart_ids, page_urls
 from cidi.write_package import read_metadata
 
@@ -209,6 +210,8 @@ def test_the_site_has_exactly_the_expected_pages(site_dir, html_files, sources, 
     built = {rel(site_dir, p) for p in html_files}
     assessed = set(sources.provinces.loc[sources.provinces["assessed"], "slug"])
     assert {p.split("/")[1] for p in expected if re.fullmatch(r"provinces/[^/]+/index\.html", p)} == assessed
+    redirects = {f"provinces/{other}/index.html" for other in aliases(sources.provinces)}  # provinces/xizang/ -> tibet
+    expected |= redirects | {f"zh/{page}" for page in redirects}
     assert sorted(expected - built) == [], "pages missing"
     assert sorted(built - expected) == [], "pages nobody asked for"
     assert (site_dir / "sitemap.xml").is_file()

@@ -18,6 +18,7 @@ import pandas as pd
 
 from cidi import paths
 from cidi.redirects import write_redirects
+from cidi.search_terms import terms as search_terms, with_terms
 from cidi.charts import Chart
 from cidi.i18n import Lang
 from cidi.make_embeds import embed_code
@@ -159,6 +160,7 @@ def make_pages(data, lang: str, charts: list[Chart], staging_docs: Path) -> list
         text = env.get_template(name).render(**context)
         if fallback:
             text = add_fallback_note(text, L)
+        text = with_terms(text, search_terms(view, key, data, L))  # found first by its names (search)
         target = staging_docs / md
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")

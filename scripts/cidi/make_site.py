@@ -17,6 +17,7 @@ from cidi import paths
 from cidi.fetch_js import installed_files
 from cidi.i18n import LANGS
 from cidi.load_sources import parse_yaml
+from cidi.charts.aria import localize_files
 from cidi.charts.render import Renderer, default_cache, write_chart_files
 from cidi.make_embeds import write_embed_pages
 from cidi.make_pages import make_pages
@@ -194,7 +195,7 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
             for lang in LANGS:  # ... and the last ones while the first language's pages are written
                 docs = staging / f"docs-{lang}"
                 with step(f"render_charts.{lang}"):  # the wait for what is not drawn yet
-                    charts, files = rendering[lang].charts, rendering[lang].result()
+                    charts, files = rendering[lang].charts, localize_files(rendering[lang].result(), lang)
                 print(f"charts.{lang}: {rendering[lang].rendered} of {len(charts)} rendered, the others taken from "
                       "the cache", flush=True)
                 with step(f"make_pages.{lang}"):

@@ -30,6 +30,8 @@ def aliases(provinces) -> dict[str, str]:
 def redirect_page(target_rel: str, canonical: str, name: str, L) -> str:
     return (f'<!doctype html>\n<html lang="{L.html_lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<title>{html.escape(name)}</title>\n<meta http-equiv="refresh" content="0; url={target_rel}">\n'
+            f'<meta name="description" content="{html.escape(L.t("redirect.description", name=name))}">\n'
+            f'<link rel="icon" href="../../assets/images/favicon.png">\n'
             f'<link rel="canonical" href="{html.escape(canonical)}">\n<meta name="robots" content="noindex">\n'
             f'</head>\n<body>\n<p>{L.t("redirect.text", link=f"<a href={chr(34)}{target_rel}{chr(34)}>{html.escape(name)}</a>")}</p>\n'
             f'</body>\n</html>\n')
