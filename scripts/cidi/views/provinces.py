@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from cidi.charts import specs
 from cidi.robustness import TIED_HIGH, TIED_LOW
+from cidi.views.robustness_lines import robustness_lines
 from cidi.views import ChartSlot, View
 
 
@@ -100,10 +101,7 @@ def province_context(data, key, L) -> dict:
         return {"rank": L.rank(q["rank"]), "name": L.province(q["province"]), "slug": q["slug"],
                 "total": f.score(q["total"]), "gap": L.t(f"prov.neighbour.{kind}", gap=gap)}
 
-    settings = data.robust.settings
-    robust = L.t("prov.robust.text", n=f.count(settings.replications), spread=f.count(round(settings.spread * 100)),
-                 name=name, median=f.rank(u["median_rank"]), low=f.rank(u["rank_p05"]), high=f.rank(u["rank_p95"]),
-                 best=f.rank(u["best_rank"]), worst=f.rank(u["worst_rank"]), top10=f.share(u["p_top10"]))
+    robust = robustness_lines(p, data, L)
     dom = data.robust.pairwise_dominance
     tied = dom[(dom["adcode_a"] == p["adcode"]) & dom["share_a_above_b"].between(TIED_LOW, TIED_HIGH)]
     tied_rows = sorted(({"name": L.province(data.by_code[r["adcode_b"]]["province"]), "slug": data.slug(r["adcode_b"]),
@@ -134,7 +132,7 @@ def province_context(data, key, L) -> dict:
         "self": {"rank": L.rank(p["rank"]), "total": f.score(p["total"])},
         "below": neighbour(below, "behind") if below else None,
         "robust": robust,
-        "tied_intro": L.t("prov.tied.intro", **band) if tied_rows else L.t("prov.tied.none", name=name, **band),
+        "tied_intro": L.t("prov.close.intro", **band) if tied_rows else L.t("prov.close.none", name=name, **band),
         "tied": tied_rows,
         "without_intro": L.t("prov.without.intro", rank=f.rank(p["rank"])),
         "without_change": L.t("prov.without.change", rank=f.rank(p["rank"])),
@@ -166,5 +164,6 @@ PROVINCE = View(
     name="province", path="provinces/{slug}.md", template="province.md.j2", context=province_context,
     instances=province_keys, group="provinces", section="provs.title", nav_title=province_nav, nav_keys=nav_order,
     charts=(ChartSlot("profile", "province-{slug}-profile", specs.province_profile),
-            ChartSlot("locator", "province-{slug}-locator", specs.province_locator, interactive=False)),
+            ChartSlot("locator", "province-{slug}-locator", specs.province_locator, interactive=False),
+            ChartSlot("ranks", "province-{slug}-ranks", specs.rank_distribution)),
 )
