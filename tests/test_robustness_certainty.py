@@ -293,3 +293,15 @@ def test_geometric_bounds_are_those_of_the_log_attainments(indices, sources):
     logs = log_attainment(attain)
     assert (ranks(geometric(attain, weights)) == ranks(np.round(logs @ weights, 9))).all()
     assert math.isfinite(logs.sum())
+
+
+def test_the_programmes_weights_attain_the_bounds_on_the_real_data(indices, sources):
+    # each bound is reached by an admissible weighting (so it is not merely a bound but the best/worst rank)
+    provinces = indices.scores.sort_values("rank").reset_index(drop=True)
+    attain, weights = attainment_matrix(provinces, sources.dimensions)
+    low, high = weights * 0.75, weights * 1.25
+    for values in (attain, log_attainment(attain)):
+        for i in range(len(values)):
+            best, worst, v_best, v_worst = rank_bounds_one(values, i, low, high)
+            assert ((low - 1e-7 <= v_best) & (v_best <= high + 1e-7)).all()
+            assert rank_at(values, v_best, i) == best and rank_at(values, v_worst, i) == worst, i

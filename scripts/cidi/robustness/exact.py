@@ -54,7 +54,8 @@ def rank_bounds_one(values: np.ndarray, i: int, low: np.ndarray, high: np.ndarra
     worst rank counts provinces that can be made strictly above all at once.
 
     Provinces above (or not above) i everywhere in the box are counted without a binary; only the
-    undecided ones enter the programme:
+    undecided ones enter the programme (a single undecided one needs none: the corner that minimises
+    v . (x_j - x_i) puts it below or level, the one that maximises it puts it above):
       best:  min sum z_j  s.t.  v . (x_j - x_i) - M_j z_j <= 0           (z_j = 0: j not above i)
       worst: max sum z_j  s.t.  v . (x_j - x_i) + M_j (1 - z_j) >= STRICT (z_j = 1: j above i)
     with M_j the largest |v . (x_j - x_i)| on the box, v in the box, z binary.
@@ -72,6 +73,9 @@ def rank_bounds_one(values: np.ndarray, i: int, low: np.ndarray, high: np.ndarra
         return best, worst, centre, centre
     D = diff[open_]
     k = len(D)
+    if k == 1:  # one undecided province: the box's corners put it below i (best) and above i (worst)
+        v_best, v_worst = np.where(D[0] > 0, low, high), np.where(D[0] > 0, high, low)
+        return 1 + int(always.sum()), 2 + int(always.sum()), v_best, v_worst
     big = np.maximum(np.abs(lo[open_]), np.abs(hi[open_])) + 2 * STRICT
     bounds = Bounds(np.concatenate([low, np.zeros(k)]), np.concatenate([high, np.ones(k)]))
     integrality = np.concatenate([np.zeros(d), np.ones(k)])
