@@ -13,7 +13,7 @@ from SALib.sample import sobol as sobol_sample
 from cidi.robustness.core import arithmetic, geometric, ranks
 
 SOBOL_BASE = 1024  # N of Saltelli's scheme: N x (k + 2) = 9,216 model runs for k = 7 factors
-SOBOL_RESAMPLES = 30  # bootstrap resamples for the intervals (the cost grows with them; 30 estimate a spread to about 13 %)
+SOBOL_RESAMPLES = 15  # bootstrap resamples for the intervals: they are most of the cost; 15 estimate a spread to about 18 %
 MEAN_FACTOR = "aggregation"  # the seventh factor: geometric mean when u < geometric_share
 TIER_LEVEL = 0.95  # a cut between two tiers: every province above beats every province below this often
 ROUNDING_HALF = 0.005  # the printed scores are rounded to cents
