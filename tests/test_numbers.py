@@ -27,7 +27,8 @@ def package(site_dir) -> dict[str, pd.DataFrame]:
     data = site_dir / "data"
     read = lambda name: pd.read_csv(data / f"{name}.csv", dtype={"adcode": str, "adcode_a": str, "adcode_b": str})  # noqa: E731
     return {name: read(name) for name in ("scores", "scores-long", "dimensions", "dimension-statistics", "region-summary",
-                                          "correlations", "rank-without-dimension", "rank-uncertainty")}
+                                          "correlations", "rank-without-dimension", "rank-uncertainty",
+                                          "rank-bounds", "rank-tiers", "dimension-importance", "switching-points")}
 
 
 def page_of(site_dir: Path, lang: str, url: str):
@@ -248,3 +249,56 @@ def test_every_number_in_a_caption_is_a_package_value(site_dir, package):
                     if number.replace("-", MINUS) not in allowed:
                         problems.append(f"{path.relative_to(site_dir)} {fig['attrs']['data-chart']}: {number}")
         assert problems == [], (lang, problems[:10])
+
+
+# --- robustness (issue 15) ----------------------------------------------------------------------------
+
+def span_of(f, first, last) -> str:
+    return f.rank(first) if first == last else f"{f.rank(first)}–{f.rank(last)}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_province_pages_state_the_exact_bounds_and_the_tier(site_dir, package, lang):
+    """"Anhui ranks between 11 and 19 (exact bounds ...: 11–17 with the arithmetic mean, 11–19 with the
+    geometric mean). It is in the tier of ranks 11–26": from rank-bounds and rank-tiers."""
+    f = Formatter(lang)
+    bounds = package["rank-bounds"].set_index("adcode")
+    tiers = package["rank-tiers"].set_index("adcode")
+    for p in package["scores"].to_dict("records"):
+        text = flat(page_of(site_dir, lang, f"provinces/{p['slug']}"))
+        b, t = bounds.loc[p["adcode"]], tiers.loc[p["adcode"]]
+        a = span_of(f, b["best_rank_arithmetic"], b["worst_rank_arithmetic"])
+        g = span_of(f, b["best_rank_geometric"], b["worst_rank_geometric"])
+        if b["best_rank"] == b["worst_rank"]:
+            expected = [f"ranks {f.rank(b['best_rank'])} (an exact result" if lang == "en" else f"都排在第{b['best_rank']}名（这是精确结果"]
+        elif lang == "en":
+            expected = [f"ranks between {b['best_rank']} and {b['worst_rank']} (exact bounds",
+                        f"{a} with the arithmetic mean", f"{g} with the geometric mean"]
+        else:
+            expected = [f"第{b['best_rank']}名至第{b['worst_rank']}名之间", f"算术平均下为第{a}名", f"几何平均下为第{g}名"]
+        tier = span_of(f, t["tier_first_rank"], t["tier_last_rank"])
+        if t["tier_first_rank"] == t["tier_last_rank"]:
+            expected.append(f"a tier of its own (rank {tier})" if lang == "en" else f"单独构成一个梯队（第{tier}名）")
+        else:
+            expected.append(f"the tier of ranks {tier}" if lang == "en" else f"属于第{tier}名这一梯队")
+        if lang == "zh":  # bold splits the text into pieces, which flat() joins with spaces
+            text, expected = text.replace(" ", ""), [piece.replace(" ", "") for piece in expected]
+        for piece in expected:
+            assert piece in text, (lang, p["slug"], piece)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_robustness_page_prints_bounds_and_correlation_intervals_from_the_package(site_dir, package, lang):
+    f = Formatter(lang)
+    page = page_of(site_dir, lang, "methodology/robustness")
+    heading = {"en": "Official rank", "zh": "官方排名"}[lang]
+    exact = next(t for t in page.tables if t[0][0] == heading and len(t[0]) == 6)
+    bounds = package["rank-bounds"].sort_values("published_rank")
+    assert [row[2] for row in exact[1:]] == [span_of(f, b, w) for b, w in zip(bounds["best_rank"], bounds["worst_rank"])]
+    imp = package["dimension-importance"]
+    corr_heading = {"en": "Correlation with total", "zh": "与总分的相关系数"}[lang]
+    rows = next(t for t in page.tables if len(t[0]) == 5 and t[0][2] == corr_heading)[1:]
+    for row, r in zip(rows, imp.to_dict("records")):
+        for value in (r["correlation_with_total"], r["correlation_low"], r["correlation_high"]):
+            assert f.corr(value) in row[2], (row, value)
+        assert row[4] == f.share(r["correlation_importance"])

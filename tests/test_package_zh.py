@@ -16,9 +16,12 @@ from cidi.write_package import add_companions, check_fields
 CJK = re.compile(r"[\u4e00-\u9fff]")
 REGIONS_ZH = {"East": "东部", "Central": "中部", "West": "西部", "Northeast": "东北", "National": "全国"}
 # English province-name column -> the code column that identifies the province
-PROVINCE_COLUMNS = {"province": "adcode", "province_a": "adcode_a", "province_b": "adcode_b"}
+PROVINCE_COLUMNS = {"province": "adcode", "province_a": "adcode_a", "province_b": "adcode_b",
+                    "province_above": "adcode_above", "province_below": "adcode_below",
+                    "province_upper": "adcode_upper", "province_lower": "adcode_lower"}
 WITH_PROVINCE_NAMES = {"scores", "scores-long", "rank-uncertainty", "pairwise-dominance", "rank-without-dimension",
-                       "alternative-rankings", "rounding-pairs"}
+                       "alternative-rankings", "rounding-pairs", "rank-bounds", "weight-free-order", "rank-tiers",
+                       "rank-sensitivity", "switching-points", "rank-distribution", "rounding-sensitivity"}
 
 
 def descriptor_of(folder: Path) -> dict:

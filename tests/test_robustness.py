@@ -8,9 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cidi.compute_indices import rank_descending
+from cidi.robustness.coherence import dimension_importance
 from cidi.robustness import (
     Settings, alternative_rankings, analyse_robustness, arithmetic, attainment_matrix, dominance,
-    effective_weights, geometric, perturbed_weights, rank_uncertainty, rank_without_dimension, ranks,
+    geometric, perturbed_weights, rank_uncertainty, rank_without_dimension, ranks,
     simulate_ranks,
 )
 
@@ -76,7 +77,7 @@ def test_a_province_that_dominates_every_dimension_is_always_first():
     draws = simulate_ranks(ATTAIN, WEIGHTS, settings)
     assert (draws[:, 0] == 1).all()
     table = rank_uncertainty(PROVINCES, ATTAIN, WEIGHTS, draws)
-    assert table.loc[0, ["best_rank", "worst_rank", "median_rank", "p_top3"]].tolist() == [1, 1, 1, 1.0]
+    assert table.loc[0, ["best_sampled_rank", "worst_sampled_rank", "median_rank", "p_top3"]].tolist() == [1, 1, 1, 1.0]
     # and nobody else is ever first
     assert (draws[:, 1:] > 1).all()
 
@@ -128,11 +129,11 @@ def test_alternative_rankings_by_hand():
     assert table["official_rank"].tolist() == NOMINAL
 
 
-def test_effective_weights_by_hand():
+def test_variance_shares_by_hand():
     # scores (1, 0), (0, 1), (2, 2): total (1, 1, 4), mean 2, centred (-1, -1, 2), Var = 6 / 3 = 2.
     # d1 centred (0, -1, 1): Cov = (0 + 1 + 2) / 3 = 1; d2 centred (-1, 0, 1): Cov = (1 + 0 + 2) / 3 = 1.
     # shares 1 / 2 each; correlation 1 / (sqrt(2/3) x sqrt(2)) = sqrt(3) / 2 = 0.8660
-    table = effective_weights(np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 2.0]]), np.array([0.6, 0.4]), ["a", "b"])
+    table = dimension_importance(np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 2.0]]), np.array([0.6, 0.4]), ["a", "b"])
     got = table.to_dict("list")
     assert got["dimension"] == ["a", "b"] and got["nominal_weight"] == [0.6, 0.4]
     assert got["correlation_with_total"] == pytest.approx([0.86603, 0.86603], abs=1e-5)
@@ -180,11 +181,11 @@ def test_official_alternative_is_the_recomputed_total(robust, indices):
 def test_rank_percentiles_are_ordered(robust):
     table = robust.rank_uncertainty
     assert len(table) == 31
-    assert (table["best_rank"] <= table["rank_p05"]).all()
+    assert (table["best_sampled_rank"] <= table["rank_p05"]).all()
     assert (table["rank_p05"] <= table["median_rank"]).all()
     assert (table["median_rank"] <= table["rank_p95"]).all()
-    assert (table["rank_p95"] <= table["worst_rank"]).all()
-    assert table[["best_rank", "worst_rank"]].stack().between(1, 31).all()
+    assert (table["rank_p95"] <= table["worst_sampled_rank"]).all()
+    assert table[["best_sampled_rank", "worst_sampled_rank"]].stack().between(1, 31).all()
     assert (table["p_top3"] <= table["p_top10"]).all()
 
 
@@ -194,9 +195,9 @@ def test_top3_probabilities_add_up_to_three(robust):
 
 
 def test_variance_shares_add_up_to_one(robust):
-    shares = robust.effective_weights["variance_share"]
+    shares = robust.dimension_importance["variance_share"]
     assert abs(shares.sum() - 1) <= 6 * 0.00005  # six values, each rounded to 4 decimals
-    assert robust.effective_weights["nominal_weight"].tolist() == [0.18, 0.16, 0.16, 0.25, 0.13, 0.12]
+    assert robust.dimension_importance["nominal_weight"].tolist() == [0.18, 0.16, 0.16, 0.25, 0.13, 0.12]
 
 
 def test_pairwise_dominance_covers_every_ordered_pair(robust):
@@ -223,7 +224,8 @@ def test_the_same_seed_gives_identical_tables(indices, sources):
     first = analyse_robustness(indices.scores, sources.dimensions, Settings(seed=5, **SMALL))
     second = analyse_robustness(indices.scores, sources.dimensions, Settings(seed=5, **SMALL))
     for name in ("rank_uncertainty", "pairwise_dominance", "rank_without_dimension", "alternative_rankings",
-                 "effective_weights"):
+                 "dimension_importance", "rank_bounds", "weight_free_order", "rank_tiers", "rank_sensitivity",
+                 "switching_points", "rank_distribution", "rounding_sensitivity", "dimension_coherence"):
         pd.testing.assert_frame_equal(getattr(first, name), getattr(second, name))
     assert first.mean_abs_rank_shift == second.mean_abs_rank_shift
 

@@ -525,9 +525,10 @@ def test_every_chart_figure_is_complete(site_dir, html_files):
 def test_every_page_with_a_chart_shows_it(site_dir, scores, dimensions):
     expectations = {"index.html": ["map-total", "ranking-stacked"], "regions/index.html": ["regions-total"],
                     "dimensions/index.html": ["correlations"],
-                    "methodology/robustness/index.html": ["rank-intervals", "effective-weights"]}
+                    "methodology/robustness/index.html": ["rank-intervals", "dimension-importance", "weight-free-order"]}
     for slug in scores["slug"]:
-        expectations[f"provinces/{slug}/index.html"] = [f"province-{slug}-profile", f"province-{slug}-locator"]
+        expectations[f"provinces/{slug}/index.html"] = [f"province-{slug}-profile", f"province-{slug}-locator",
+                                                         f"province-{slug}-ranks"]
     for d in dimensions["id"]:
         expectations[f"dimensions/{d}/index.html"] = [f"dimension-{d}-{k}" for k in ("ranking", "map", "distribution")]
     for page, charts in expectations.items():

@@ -325,7 +325,15 @@ def package_tables(indices, robust, sources) -> dict[str, pd.DataFrame]:
         "pairwise-dominance": robust.pairwise_dominance,
         "rank-without-dimension": robust.rank_without_dimension,
         "alternative-rankings": robust.alternative_rankings,
-        "effective-weights": robust.effective_weights,
+        "dimension-importance": robust.dimension_importance,
+        "rank-bounds": robust.rank_bounds,
+        "weight-free-order": robust.weight_free_order,
+        "rank-tiers": robust.rank_tiers,
+        "rank-sensitivity": robust.rank_sensitivity,
+        "switching-points": robust.switching_points,
+        "rank-distribution": robust.rank_distribution,
+        "rounding-sensitivity": robust.rounding_sensitivity,
+        "dimension-coherence": robust.dimension_coherence,
     }
 
 
@@ -384,6 +392,11 @@ def write_package(target: Path, tables: dict[str, pd.DataFrame], sources, indice
             "seed": robust.settings.seed, "geometric_share": robust.settings.geometric_share,
             "rank_rule": "1 = best; ties take the lowest (best) rank",
             "mean_abs_rank_shift": robust.mean_abs_rank_shift,
+            "realised_weight_ratio": robust.realised_weights,
+            "tier_level": robust.tier_level,
+            "geometric_draws": robust.geometric_draws,
+            "conditional_on": "the report's six dimension scores; normalisation, indicator weights and data errors "
+                              "could not be varied (no indicator data are published), so the intervals are a floor",
         },
         "cidi:national_score": national_score(sources.national_indicators),
     }

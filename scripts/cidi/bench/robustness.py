@@ -16,7 +16,7 @@ from cidi.bench.run import environment, run
 
 REPEATS = 3
 BUDGET_SIMULATE_100K = 2.0  # seconds, simulate_ranks + dominance, 100,000 replications, 31 provinces
-BUDGET_ROBUSTNESS_STEP = 3.0  # seconds, the whole step at the default settings
+BUDGET_ROBUSTNESS_STEP = 2.0  # seconds, the whole step at the default settings (Monte Carlo, milp bounds, Sobol')
 ONE_CORE = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
             "NUMEXPR_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1"}
 

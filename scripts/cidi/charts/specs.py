@@ -423,60 +423,167 @@ def province_locator(data, key, L, id) -> Chart:
                   data=values[values["adcode"] == p["adcode"]].drop(columns=["region"]), narrow=True)
 
 
+def tier_spans(data, L) -> list[str]:
+    """"1–4", "5", "6–8", ...: the tiers of the official order, best first."""
+    f = L.f
+    spans = data.robust.rank_tiers.groupby("tier")[["tier_first_rank", "tier_last_rank"]].first()
+    return [f.rank(a) if a == b else f"{f.rank(a)}–{f.rank(b)}" for a, b in spans.itertuples(index=False)]
+
+
 def rank_intervals(data, key, L, id) -> Chart:
     f, robust = L.f, data.robust
     unc = localise(robust.rank_uncertainty, L)
+    bounds = robust.rank_bounds.set_index("adcode")
+    unc["best_rank"] = unc["adcode"].map(bounds["best_rank"])
+    unc["worst_rank"] = unc["adcode"].map(bounds["worst_rank"])
+    unc["tier"] = unc["adcode"].map(robust.rank_tiers.set_index("adcode")["tier"])
     unc["interval"] = unc["rank_p95"] - unc["rank_p05"]
     widest = unc.sort_values(["interval", "published_rank"], ascending=[False, True]).iloc[0]
     fixed = int((unc["interval"] == 0).sum())
-    alt_text = L.t("chart.intervals.alt", n=f.count(robust.settings.replications),
+    spans = tier_spans(data, L)
+    alt_text = L.t("chart.rob.alt", n=f.count(robust.settings.replications),
                    fixed=L.tn("chart.intervals.fixed", fixed), name=widest["province"], low=f.rank(widest["rank_p05"]),
-                   high=f.rank(widest["rank_p95"]), official=f.rank(widest["published_rank"]))
-    rows = unc[["province", "published_rank", "median_rank", "rank_p05", "rank_p95"]]
-    base = alt.Chart(inline(rows)).encode(y=alt.Y("province:N", sort=alt.EncodingSortField("published_rank"), title=None))
+                   high=f.rank(widest["rank_p95"]), official=f.rank(widest["published_rank"]),
+                   tiers=f.count(len(spans)), spans=L.t("punct.list").join(spans))
+    rows = unc[["province", "published_rank", "median_rank", "rank_p05", "rank_p95", "best_rank", "worst_rank", "tier"]]
+    n = len(rows)
+    y = alt.Y("province:N", sort=alt.EncodingSortField("published_rank"), title=None)
+    base = alt.Chart(inline(rows)).encode(y=y)
     tooltip = [alt.Tooltip("province:N", title=L.t("word.province")),
                alt.Tooltip("published_rank:Q", title=L.t("chart.intervals.official")),
                alt.Tooltip("median_rank:Q", title=L.t("chart.intervals.median")),
                alt.Tooltip("rank_p05:Q", title=L.t("chart.intervals.p05")),
-               alt.Tooltip("rank_p95:Q", title=L.t("chart.intervals.p95"))]
-    chart = (base.mark_rule(strokeWidth=6, color=OKABE_ITO[4]).encode(
-        x=alt.X("rank_p05:Q", title=L.t("chart.intervals.axis"), scale=alt.Scale(domain=[1, len(rows)])),
-        x2="rank_p95:Q", tooltip=tooltip)
-        + base.mark_tick(color=INK, thickness=2, size=14).encode(x=alt.X("published_rank:Q"), tooltip=tooltip)
-        + base.mark_circle(color=HIGHLIGHT, size=60, opacity=1).encode(x=alt.X("median_rank:Q"), tooltip=tooltip))
-    return finish(chart.properties(width=WIDTH - 120, height=len(rows) * ROW_HEIGHT), L=L, id=id,
-                  title=L.t("chart.intervals.title"), subtitle=L.t("chart.intervals.subtitle"), alt_text=alt_text,
+               alt.Tooltip("rank_p95:Q", title=L.t("chart.intervals.p95")),
+               alt.Tooltip("best_rank:Q", title=L.t("chart.rob.best")),
+               alt.Tooltip("worst_rank:Q", title=L.t("chart.rob.worst")),
+               alt.Tooltip("tier:Q", title=L.t("chart.rob.tier"))]
+    x_scale = alt.Scale(domain=[1, n], nice=False)
+    shaded = rows[rows["tier"] % 2 == 0]  # every other tier shaded, so each cut shows
+    bands = alt.Chart(inline(shaded)).mark_bar(color=GRID, opacity=0.6, width=alt.RelativeBandSize(1)).encode(
+        y=y, x=alt.value(0), x2=alt.value(WIDTH - 120))
+    chart = (bands
+             + base.mark_rule(strokeWidth=1.5, color=OKABE_ITO[4]).encode(
+                 x=alt.X("best_rank:Q", title=L.t("chart.intervals.axis"), scale=x_scale,
+                         axis=alt.Axis(values=[1, *range(5, n + 1, 5)])),
+                 x2="worst_rank:Q", tooltip=tooltip)
+             + base.mark_rule(strokeWidth=6, color=OKABE_ITO[4]).encode(x="rank_p05:Q", x2="rank_p95:Q", tooltip=tooltip)
+             + base.mark_tick(color=INK, thickness=2, size=14).encode(x="published_rank:Q", tooltip=tooltip)
+             + base.mark_circle(color=HIGHLIGHT, size=60, opacity=1).encode(x="median_rank:Q", tooltip=tooltip))
+    return finish(chart.properties(width=WIDTH - 120, height=n * ROW_HEIGHT), L=L, id=id,
+                  title=L.t("chart.intervals.title"), subtitle=L.t("chart.rob.subtitle"), alt_text=alt_text,
                   data=rows)
 
 
-def effective_weights(data, key, L, id) -> Chart:
+def dimension_importance(data, key, L, id) -> Chart:
     f = L.f
-    eff = data.robust.effective_weights.copy()
+    eff = data.robust.dimension_importance.copy()
     eff["dimension_name"] = eff["dimension"].map(L.dim)
-    nominal, variance = L.t("chart.effective.nominal"), L.t("chart.effective.variance")
-    tall = pd.concat([
-        pd.DataFrame({"dimension": eff["dimension"], "dimension_name": eff["dimension_name"], "measure": nominal,
-                      "share": eff["nominal_weight"]}),
-        pd.DataFrame({"dimension": eff["dimension"], "dimension_name": eff["dimension_name"], "measure": variance,
-                      "share": eff["variance_share"]}),
-    ], ignore_index=True)
+    measures = {"nominal_weight": L.t("chart.imp.nominal"), "variance_share": L.t("chart.imp.variance"),
+                "correlation_importance": L.t("chart.imp.corr")}
+    tall = pd.concat([pd.DataFrame({"dimension": eff["dimension"], "dimension_name": eff["dimension_name"],
+                                    "measure": label, "share": eff[column]}) for column, label in measures.items()],
+                     ignore_index=True)
     top = eff.sort_values("variance_share", ascending=False).iloc[0]
     low = eff.sort_values("variance_share").iloc[0]
-    alt_text = L.t("chart.effective.alt", top=top["dimension_name"], top_share=f.share(top["variance_share"], 0),
-                   top_weight=f.share(top["nominal_weight"], 0), low=L.lower(low["dimension_name"]),
-                   low_share=f.share(low["variance_share"], 0), low_weight=f.share(low["nominal_weight"], 0))
+    alt_text = L.t("chart.imp.alt", top=top["dimension_name"], top_share=f.share(top["variance_share"], 0),
+                   top_weight=f.share(top["nominal_weight"], 0), top_corr=f.share(top["correlation_importance"], 0),
+                   low=L.lower(low["dimension_name"]), low_share=f.share(low["variance_share"], 0),
+                   low_corr=f.share(low["correlation_importance"], 0), low_weight=f.share(low["nominal_weight"], 0))
     order = [L.dim(d) for d in data.dim_ids]
+    labels = list(measures.values())
     bars = alt.Chart(inline(tall)).mark_bar().encode(
         y=alt.Y("dimension_name:N", sort=order, title=None),
-        yOffset=alt.YOffset("measure:N", sort=[nominal, variance]),
-        x=alt.X("share:Q", title=L.t("chart.effective.axis"), axis=alt.Axis(format="%")),
-        color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=[nominal, variance], range=categorical(2))),
+        yOffset=alt.YOffset("measure:N", sort=labels),
+        x=alt.X("share:Q", title=L.t("chart.imp.axis"), axis=alt.Axis(format="%")),
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=labels, range=categorical(3))),
         tooltip=[alt.Tooltip("dimension_name:N", title=L.t("word.dimension")),
-                 alt.Tooltip("measure:N", title=L.t("chart.effective.measure")),
-                 alt.Tooltip("share:Q", title=L.t("chart.effective.axis"), format=".1%")])
-    return finish(bars.properties(width=WIDTH - 170, height=50 * len(order)), L=L, id=id,
-                  title=L.t("chart.effective.title"), subtitle=L.t("chart.effective.subtitle"), alt_text=alt_text,
+                 alt.Tooltip("measure:N", title=L.t("chart.imp.measure")),
+                 alt.Tooltip("share:Q", title=L.t("chart.imp.axis"), format=".1%")])
+    return finish(bars.properties(width=WIDTH - 170, height=60 * len(order)), L=L, id=id,
+                  title=L.t("chart.imp.title"), subtitle=L.t("chart.imp.subtitle"), alt_text=alt_text,
                   data=tall[["dimension", "measure", "share"]])
+
+
+def rank_distribution(data, key, L, id) -> Chart:
+    """How often a province takes each rank, the arithmetic and geometric draws stacked; official rank marked."""
+    f, robust = L.f, data.robust
+    p = province_of(data, key)
+    name = L.province(p["province"])
+    dist = robust.rank_distribution[robust.rank_distribution["adcode"] == p["adcode"]]
+    n_draws = robust.settings.replications
+    arith, geo = L.t("chart.dist.arithmetic"), L.t("chart.dist.geometric")
+    geometric_draws = robust.geometric_draws  # shares of all draws, so the two parts of a bar add up to its share
+    rows = pd.concat([
+        pd.DataFrame({"rank": dist["rank"], "mean": arith,
+                      "share": dist["share_arithmetic"] * (n_draws - geometric_draws) / n_draws}),
+        pd.DataFrame({"rank": dist["rank"], "mean": geo, "share": dist["share_geometric"] * geometric_draws / n_draws}),
+    ], ignore_index=True)
+    rows = rows[rows["share"] > 0].reset_index(drop=True)
+    rows["share"] = rows["share"].round(4)
+    mode = dist.sort_values(["share", "rank"], ascending=[False, True]).iloc[0]
+    official = dist.loc[dist["rank"] == p["rank"], "share"]
+    alt_text = L.t("chart.dist.alt", name=name, mode=f.rank(mode["rank"]), mode_share=f.share(mode["share"], 0),
+                   rank=f.rank(p["rank"]), official_share=f.share(official.iloc[0] if len(official) else 0, 0),
+                   low=f.rank(dist["rank"].min()), high=f.rank(dist["rank"].max()))
+    n = data.n
+    x = alt.X("rank:O", title=L.t("chart.dist.axis_rank"), scale=alt.Scale(domain=list(range(1, n + 1))),
+              axis=alt.Axis(labelAngle=0, values=[r for r in range(1, n + 1) if r == 1 or r % 5 == 0]))
+    bars = alt.Chart(inline(rows)).mark_bar().encode(
+        x=x, y=alt.Y("share:Q", title=L.t("chart.dist.axis_share"), axis=alt.Axis(format="%"), stack="zero"),
+        color=alt.Color("mean:N", title=L.t("chart.dist.mean"), scale=alt.Scale(domain=[arith, geo], range=categorical(2))),
+        order=alt.Order("mean:N", sort="ascending"),
+        tooltip=[alt.Tooltip("rank:O", title=L.t("word.rank")), alt.Tooltip("mean:N", title=L.t("chart.dist.mean")),
+                 alt.Tooltip("share:Q", title=L.t("chart.dist.axis_share"), format=".1%")])
+    mark = alt.Chart(inline([{"rank": int(p["rank"])}])).mark_rule(color=INK, strokeDash=[4, 3], strokeWidth=1.5).encode(x=x)
+    return finish((bars + mark).properties(width=WIDTH - 120, height=160), L=L, id=id,
+                  title=L.t("chart.dist.title", name=title_name(p, L)),
+                  subtitle=L.t("chart.dist.subtitle", n=f.count(n_draws), rank=f.rank(p["rank"])),
+                  alt_text=alt_text, data=rows)
+
+
+def weight_free_order(data, key, L, id) -> Chart:
+    """The Hasse diagram of the Pareto order: a row per official rank, shifted right by the longest chain
+    of provinces certainly ahead; a line for each pair with no province in between."""
+    f, robust = L.f, data.robust
+    order = robust.weight_free_order
+    ranked = pd.DataFrame(data.ranked)[["adcode", "province", "rank"]]
+    level = {code: 0 for code in ranked["adcode"]}
+    for row in order.sort_values("rank_above").itertuples():  # ranks agree with the order, so one pass suffices
+        level[row.adcode_below] = max(level[row.adcode_below], level[row.adcode_above] + 1)
+    names = {code: L.province(name) for code, name in zip(ranked["adcode"], ranked["province"])}
+    ahead = order.groupby("adcode_below")["adcode_above"].apply(list).to_dict()
+    behind = order.groupby("adcode_above")["adcode_below"].apply(list).to_dict()
+    nodes = pd.DataFrame({"adcode": ranked["adcode"], "province": ranked["adcode"].map(names), "rank": ranked["rank"],
+                          "level": ranked["adcode"].map(level)})
+    nodes["ahead"] = nodes["adcode"].map(lambda c: L.t("punct.list").join(names[x] for x in ahead.get(c, [])))
+    nodes["behind"] = nodes["adcode"].map(lambda c: L.t("punct.list").join(names[x] for x in behind.get(c, [])))
+    edges = order[order["hasse_edge"]]
+    lines = pd.DataFrame({"rank": edges["rank_above"].to_numpy(), "level": edges["adcode_above"].map(level).to_numpy(),
+                          "rank2": edges["rank_below"].to_numpy(), "level2": edges["adcode_below"].map(level).to_numpy()})
+    n = data.n
+    top = nodes.assign(k=nodes["adcode"].map(lambda c: len(behind.get(c, [])))).sort_values(["k", "rank"],
+                                                                                          ascending=[False, True]).iloc[0]
+    free = int(sum(1 for c in nodes["adcode"] if c not in ahead and c not in behind))
+    alt_text = L.t("chart.hasse.alt", pairs=f.count(len(order)), all=f.count(n * (n - 1) // 2), top=top["province"],
+                   top_n=f.count(top["k"]), free=f.count(free))
+    max_level = int(nodes["level"].max())
+    x = alt.X("level:Q", title=L.t("chart.hasse.level"), scale=alt.Scale(domain=[-0.3, max_level + 1.6]),
+              axis=alt.Axis(values=list(range(max_level + 1)), format="d"))
+    y = alt.Y("rank:Q", title=L.t("chart.hasse.axis"), scale=alt.Scale(domain=[0.5, n + 0.5], reverse=True, nice=False),
+              axis=alt.Axis(values=list(range(1, n + 1))))
+    tooltip = [alt.Tooltip("province:N", title=L.t("word.province")), alt.Tooltip("rank:Q", title=L.t("word.rank")),
+               alt.Tooltip("ahead:N", title=L.t("chart.hasse.ahead")),
+               alt.Tooltip("behind:N", title=L.t("chart.hasse.behind"))]
+    rules = alt.Chart(inline(lines)).mark_rule(color=MUTED, strokeWidth=1, opacity=0.8).encode(
+        x=x, y=y, x2="level2:Q", y2="rank2:Q")
+    points = alt.Chart(inline(nodes)).mark_circle(size=70, color=OKABE_ITO[4], opacity=1).encode(x=x, y=y, tooltip=tooltip)
+    labels = alt.Chart(inline(nodes)).mark_text(align="left", dx=7, fontSize=11, color=INK).encode(
+        x=x, y=y, text="province:N", tooltip=tooltip)
+    chart = finish((rules + points + labels).properties(width=WIDTH - 120, height=n * 18), L=L, id=id,
+                   title=L.t("chart.hasse.title"), subtitle=L.t("chart.hasse.subtitle"), alt_text=alt_text,
+                   data=nodes[["province", "rank", "level", "ahead", "behind"]])
+    chart.table = nodes[["rank", "province", "ahead", "behind"]].reset_index(drop=True)
+    return chart
 
 
 def weight_param(dim_id: str) -> str:

@@ -168,7 +168,8 @@ def charts_cache_key(data, lang: str) -> str:
     for part in (s.dimensions, s.provinces, s.scores, s.province_mentions, s.national_indicators, s.tiles,
                  data.indices.scores, data.indices.scores_long, data.indices.region_summary,
                  data.indices.dimension_statistics, data.indices.correlations, data.meta.get("region_names_zh"),
-                 None if r is None else (r.settings, r.rank_uncertainty, r.effective_weights)):
+                 None if r is None else (r.settings, r.rank_uncertainty, r.dimension_importance, r.rank_tiers,
+                                         r.rank_distribution, r.weight_free_order, r.rank_bounds)):
         digest.update(pickle.dumps(part, protocol=5))
     code = Path(paths.TEMPLATES).parent
     for path in sorted([*code.glob("charts/*.py"), *code.glob("views/*.py"), *code.glob("i18n/*"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from cidi.charts import specs
 from cidi.robustness import TIED_HIGH, TIED_LOW
+from cidi.views.robustness_lines import robustness_lines
 from cidi.views import ChartSlot, View
 
 
@@ -25,16 +26,6 @@ def index_context(data, key, L) -> dict:
             for p in data.ranked]
     return {"title": L.t("provs.title"), "description": L.t("provs.description", n=data.n),
             "intro": L.t("provs.intro", n=data.n, not_assessed=data.not_assessed(L)), "rows": rows}
-
-
-def top10_phrase(share: float, L) -> str:
-    """"never in the top 10" and "always", not "in 0.0 %" or "100.0 %" of the draws (as printed)."""
-    printed = L.f.share(share)
-    if printed == L.f.share(0):
-        return L.t("prov.robust.top10_never")
-    if printed == L.f.share(1):
-        return L.t("prov.robust.top10_always")
-    return L.t("prov.robust.top10_share", share=printed)
 
 
 def csv_name(slug: str) -> str:
@@ -112,10 +103,7 @@ def province_context(data, key, L) -> dict:
         return {"rank": L.rank(q["rank"]), "name": L.province(q["province"]), "slug": q["slug"],
                 "total": f.score(q["total"]), "gap": L.t(f"prov.neighbour.{kind}", gap=gap)}
 
-    settings = data.robust.settings
-    robust = L.t("prov.robust.text", n=f.count(settings.replications), spread=f.count(round(settings.spread * 100)),
-                 name=name, median=f.rank(u["median_rank"]), low=f.rank(u["rank_p05"]), high=f.rank(u["rank_p95"]),
-                 best=f.rank(u["best_rank"]), worst=f.rank(u["worst_rank"]), top10=top10_phrase(u["p_top10"], L))
+    robust = robustness_lines(p, data, L)
     dom = data.robust.pairwise_dominance
     tied = dom[(dom["adcode_a"] == p["adcode"]) & dom["share_a_above_b"].between(TIED_LOW, TIED_HIGH)]
     tied_rows = sorted(({"name": L.province(data.by_code[r["adcode_b"]]["province"]), "slug": data.slug(r["adcode_b"]),
@@ -146,7 +134,7 @@ def province_context(data, key, L) -> dict:
         "self": {"rank": L.rank(p["rank"]), "total": f.score(p["total"])},
         "below": neighbour(below, "behind") if below else None,
         "robust": robust,
-        "tied_intro": L.t("prov.tied.intro", name=name, **band) if tied_rows else L.t("prov.tied.none", name=name, **band),
+        "tied_intro": L.t("prov.close.intro", name=name, **band) if tied_rows else L.t("prov.close.none", name=name, **band),
         "tied": tied_rows,
         "without_intro": L.t("prov.without.intro", rank=f.rank(p["rank"])),
         "without_change": L.t("prov.without.change", rank=f.rank(p["rank"])),
@@ -178,5 +166,6 @@ PROVINCE = View(
     name="province", path="provinces/{slug}.md", template="province.md.j2", context=province_context,
     instances=province_keys, group="provinces", section="provs.title", nav_title=province_nav, nav_keys=nav_order,
     charts=(ChartSlot("profile", "province-{slug}-profile", specs.province_profile),
-            ChartSlot("locator", "province-{slug}-locator", specs.province_locator)),  # interactive: its tiles link to the provinces
+            ChartSlot("locator", "province-{slug}-locator", specs.province_locator),  # interactive: its tiles link to the provinces
+            ChartSlot("ranks", "province-{slug}-ranks", specs.rank_distribution)),
 )

@@ -2,7 +2,7 @@
 
 Inputs: the attainment matrix (provinces x dimensions, each in [0, 1]) and the official weights.
 Outputs: DataFrames for the resources ``rank-uncertainty``, ``pairwise-dominance``,
-``rank-without-dimension``, ``alternative-rankings`` and ``effective-weights``.
+``rank-without-dimension`` and ``alternative-rankings`` (the other analyses: the modules beside this one).
 
 The model [Methodology: How robust is the ranking?]: the published dimension scores are already
 weighted, so attainment a_d = score_d / (100 w_d) and the official total is 100 * sum_d w_d a_d.
@@ -65,6 +65,11 @@ def perturbed_weights(weights: np.ndarray, rng: np.random.Generator, replication
 def simulate_ranks(attain: np.ndarray, weights: np.ndarray, settings: Settings) -> np.ndarray:
     """Monte Carlo ranks, shape (replications, provinces): perturbed weights, then arithmetic or
     geometric aggregation with probability ``geometric_share`` each replication."""
+    return simulate(attain, weights, settings)[0]
+
+
+def simulate(attain: np.ndarray, weights: np.ndarray, settings: Settings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ranks, the weights drawn, which draws use the geometric mean): see :func:`simulate_ranks`."""
     rng = np.random.default_rng(settings.seed)
     w = perturbed_weights(np.asarray(weights, float), rng, settings.replications, settings.spread)
     use_geometric = rng.random(settings.replications) < settings.geometric_share
@@ -73,7 +78,7 @@ def simulate_ranks(attain: np.ndarray, weights: np.ndarray, settings: Settings) 
         block = slice(start, start + CHUNK)
         scores = np.where(use_geometric[block, None], geometric(attain, w[block]), arithmetic(attain, w[block]))
         out[block] = ranks(scores)
-    return out
+    return out, w, use_geometric
 
 
 def dominance(rank_draws: np.ndarray) -> np.ndarray:
@@ -87,22 +92,31 @@ def dominance(rank_draws: np.ndarray) -> np.ndarray:
 
 
 def rank_uncertainty(provinces: pd.DataFrame, attain: np.ndarray, weights: np.ndarray,
-                     rank_draws: np.ndarray) -> pd.DataFrame:
-    """Per province: nominal rank, median and 5th/95th percentile rank, P(top 3), P(top 10).
+                     rank_draws: np.ndarray, use_geometric: np.ndarray | None = None) -> pd.DataFrame:
+    """Per province: nominal rank, median and 5th/95th percentile rank (all draws, and the arithmetic
+    and geometric draws apart), the best and worst rank drawn (sample extremes: the exact bounds are
+    in ``rank-bounds``), P(top 3), P(top 10).
 
     Percentiles use the inverted-CDF rule, so they are ranks that actually occurred.
     """
     nominal = ranks(arithmetic(attain, weights))
     p5, p50, p95 = np.percentile(rank_draws, [5, 50, 95], axis=0, method="inverted_cdf").astype(int)
-    return pd.DataFrame({
+    out = {
         "adcode": provinces["adcode"].to_numpy(), "province": provinces["province"].to_numpy(),
         "published_rank": provinces["rank"].to_numpy(), "nominal_rank": nominal,
         "median_rank": p50, "rank_p05": p5, "rank_p95": p95,
-        "best_rank": rank_draws.min(axis=0), "worst_rank": rank_draws.max(axis=0),
+    }
+    if use_geometric is not None:
+        for mean, chosen in (("arithmetic", ~use_geometric), ("geometric", use_geometric)):
+            low, high = np.percentile(rank_draws[chosen], [5, 95], axis=0, method="inverted_cdf").astype(int)
+            out[f"rank_p05_{mean}"], out[f"rank_p95_{mean}"] = low, high
+    out.update({
+        "best_sampled_rank": rank_draws.min(axis=0), "worst_sampled_rank": rank_draws.max(axis=0),
         "mean_abs_shift": np.abs(rank_draws - nominal).mean(axis=0).round(3),
         "p_top3": (rank_draws <= 3).mean(axis=0).round(4),
         "p_top10": (rank_draws <= 10).mean(axis=0).round(4),
     })
+    return pd.DataFrame(out)
 
 
 def pairwise_dominance(provinces: pd.DataFrame, share: np.ndarray) -> pd.DataFrame:
@@ -151,51 +165,8 @@ def alternative_rankings(provinces: pd.DataFrame, attain: np.ndarray, weights: n
     })
 
 
-def effective_weights(scores: np.ndarray, weights: np.ndarray, dims: list[str]) -> pd.DataFrame:
-    """Each dimension's Pearson correlation with the total and its share of the total's variance.
-
-    With total T = sum_d s_d, Var(T) = sum_d Cov(s_d, T), so variance_share_d = Cov(s_d, T) / Var(T)
-    adds up to 1 and can be set against the nominal weight.
-    """
-    total = scores.sum(axis=1)
-    centred = scores - scores.mean(axis=0)
-    cov = centred.T @ (total - total.mean()) / len(total)
-    corr = cov / (scores.std(axis=0) * total.std())
-    return pd.DataFrame({"dimension": dims, "nominal_weight": weights,
-                         "correlation_with_total": corr,
-                         "variance_share": cov / total.var()})
-
-
 def attainment_matrix(scores: pd.DataFrame, dimensions: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """(attainments in [0, 1], weights summing to 1) from the wide scores table."""
     dims = list(dimensions["id"])
     points = dimensions["weight"].to_numpy(float)
     return scores[dims].to_numpy(float) / points, points / 100
-
-
-@dataclass(frozen=True)
-class Robustness:
-    settings: Settings
-    rank_uncertainty: pd.DataFrame
-    pairwise_dominance: pd.DataFrame
-    rank_without_dimension: pd.DataFrame
-    alternative_rankings: pd.DataFrame
-    effective_weights: pd.DataFrame
-    mean_abs_rank_shift: float
-
-
-def analyse_robustness(scores: pd.DataFrame, dimensions: pd.DataFrame, settings: Settings = Settings()) -> Robustness:
-    dims = list(dimensions["id"])
-    provinces = scores.sort_values("rank").reset_index(drop=True)
-    attain, weights = attainment_matrix(provinces, dimensions)
-    draws = simulate_ranks(attain, weights, settings)
-    uncertainty = rank_uncertainty(provinces, attain, weights, draws)
-    return Robustness(
-        settings=settings,
-        rank_uncertainty=uncertainty,
-        pairwise_dominance=pairwise_dominance(provinces, dominance(draws)),
-        rank_without_dimension=rank_without_dimension(provinces, attain, weights, dims),
-        alternative_rankings=alternative_rankings(provinces, attain, weights),
-        effective_weights=effective_weights(provinces[dims].to_numpy(float), weights, dims),
-        mean_abs_rank_shift=round(float(np.abs(draws - uncertainty["nominal_rank"].to_numpy()).mean()), 4),
-    )
