@@ -115,7 +115,8 @@ def test_the_data_card_is_a_page_in_each_language(site_dir, lang):
 
 def test_every_page_ends_with_the_same_citation_as_text_and_bibtex(site_dir):
     meta = read_metadata()
-    pages = [p for p in sorted(site_dir.rglob("index.html")) if "embed" not in p.relative_to(site_dir).parts]
+    pages = [p for p in sorted(site_dir.rglob("index.html")) if "embed" not in p.relative_to(site_dir).parts
+             and 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")]  # redirects (provinces/xizang/) move on at once
     assert len(pages) > 90
     for page in pages:
         text = page.read_text(encoding="utf-8")

@@ -48,7 +48,8 @@ PAGE_BUDGETS = {
     "national-figures": (85 * KB, 85 * KB),  # 76.0 / 76.0
     "methodology": (85 * KB, 85 * KB),  # 76.4 / 76.4
     "robustness": (105 * KB, 310 * KB),  # 82.8 / 265.4; issue 15 added a chart and four tables: 95.3 first view
-    "data": (90 * KB, 90 * KB),  # 81.3 / 81.3
+    "data": (100 * KB, 100 * KB),  # 81.3 / 81.3; 91.5 with issue 16's Excel advice, JSON-LD and changelog and
+    # issue 15's eight new tables
     "about": (80 * KB, 80 * KB),  # 72.5 / 72.5
     "charts": (1180 * KB, 1180 * KB),  # 1032.7 / 1032.7; 1121.7 with the 32 charts of issue 15 (31 rank distributions)
     "explore": (110 * KB, 330 * KB),  # 99.3 / 302.6

@@ -59,7 +59,7 @@ def data_context(data, key, L) -> dict:
             "pair_table": next(r["path"] for r in d["resources"] if r["format"] == "csv"
                                and any(f["name"] == "adcode_a" for f in r["schema"]["fields"])),
             "jsonld": dataset_jsonld(data, L), "report": report_reference(data.meta, L.code),
-            "changes": changelog(),
+            "changes": [{**c, "date": L.f.date(c["date"])} for c in changelog()],
             "licence": licence.get("cidi:title_zh", licence["title"]) if L.zh else licence["title"],
             "zip": ZIP_NAME, "zip_size": L.f.size(files[ZIP_NAME]["bytes"], 0),
             "title": d.get("cidi:title_zh", d["title"]) if L.zh else d["title"], "base_url": data.base_url,
