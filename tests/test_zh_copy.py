@@ -156,7 +156,7 @@ def test_the_reviewed_sentences_are_rewritten(site_dir):
             found[path.relative_to(site_dir).as_posix()] = hits
     assert not found, dict(list(found.items())[:5])
     guangdong = (site_dir / "zh" / "provinces" / "guangdong" / "index.html").read_text(encoding="utf-8")
-    assert "领先第2名北京" in guangdong and "排名都在第1名至第2名之间" in guangdong  # exact bounds, not "0.0%" shares
+    assert "领先第2名北京" in guangdong and "排名都在<strong>第1名</strong>至<strong>第2名</strong>之间" in guangdong  # exact bounds
     assert "报告未对香港、澳门和台湾进行评估" in (site_dir / "zh" / "methodology" / "index.html").read_text(encoding="utf-8")
 
 
