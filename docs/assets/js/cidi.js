@@ -237,16 +237,6 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 
-  /* The language switch leads to the same view of the page: the explorer's ?w= weights and the
-     #anchor travel along (read when the reader reaches for the link, as both change after load). */
-  function carryState(event) {
-    var link = event.target.closest && event.target.closest("a.cidi-lang-switch");
-    if (!link) return;
-    link.href = link.href.split(/[?#]/)[0] + location.search + location.hash;
-  }
-  ["pointerdown", "focusin", "click", "auxclick"].forEach(function (type) {
-    document.addEventListener(type, carryState, true);
-  });
 })();
 
 /* Build your own index: weights live in the URL (?w=18,16,16,25,13,12), a stamp marks custom views. */
@@ -323,14 +313,4 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 
-  /* The language switch leads to the same view of the page: the explorer's ?w= weights and the
-     #anchor travel along (read when the reader reaches for the link, as both change after load). */
-  function carryState(event) {
-    var link = event.target.closest && event.target.closest("a.cidi-lang-switch");
-    if (!link) return;
-    link.href = link.href.split(/[?#]/)[0] + location.search + location.hash;
-  }
-  ["pointerdown", "focusin", "click", "auxclick"].forEach(function (type) {
-    document.addEventListener(type, carryState, true);
-  });
 })();
