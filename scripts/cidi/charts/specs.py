@@ -114,15 +114,15 @@ def tile_layers(data, rows: pd.DataFrame, *, L, colour, tooltip, ink="ink:N") ->
     x = alt.X("x:Q", scale=None, axis=None)
     y = alt.Y("y:Q", scale=None, axis=None)
     # no link on the divisions without a page (a null field would be written as the link "null")
-    links = {"href": alt.condition("isValid(datum.href)", alt.Href("href:N"), alt.value(None)), "tooltip": tooltip}
+    links = {"href": alt.HrefValue(**alt.condition("isValid(datum.href)", alt.Href("href:N"), alt.value(None))), "tooltip": tooltip}
     squares = base.mark_rect(cursor="pointer", stroke=None, invalid=None).encode(
-        x=x, x2="x2:Q", y=y, y2="y2:Q", color=colour, description=alt.Description("aria:N"), **links)
+        x=x, x2=alt.X2("x2:Q"), y=y, y2=alt.Y2("y2:Q"), color=colour, description=alt.Description("aria:N"), **links)
     text = {"align": "center", "baseline": "middle", "aria": False, "cursor": "pointer"}
     labels = base.mark_text(fontSize=tiles.LABEL_SIZE, fontWeight=tiles.LABEL_WEIGHT[L.code], **text).encode(
-        x=alt.X("cx:Q", scale=None), y=alt.Y("label_y:Q", scale=None), text="label:N",
+        x=alt.X("cx:Q", scale=None), y=alt.Y("label_y:Q", scale=None), text=alt.Text("label:N"),
         color=alt.Color(ink, scale=None), **links)
     seconds = base.transform_filter("isValid(datum.second)").mark_text(fontSize=tiles.VALUE_SIZE, **text).encode(
-        x=alt.X("cx:Q", scale=None), y=alt.Y("second_y:Q", scale=None), text="second:N",
+        x=alt.X("cx:Q", scale=None), y=alt.Y("second_y:Q", scale=None), text=alt.Text("second:N"),
         color=alt.Color(ink, scale=None), **links)
     return alt.layer(squares, labels, seconds, data=inline(rows)).properties(
         width=columns * tiles.TILE, height=rows_n * tiles.TILE, name=tiles.NAME).resolve_scale(color="independent")
@@ -275,7 +275,7 @@ def correlations(data, key, L, id) -> Chart:
                  alt.Tooltip("r:Q", title=r_title, format=".2f")])
     text = alt.Chart(inline(corr)).mark_text(fontSize=11).encode(
         x=alt.X("a:N", sort=order), y=alt.Y("b:N", sort=order), text=alt.Text("r:Q", format=".2f"),
-        color=alt.condition("abs(datum.r) > 0.6", alt.value("white"), alt.value(INK)))
+        color=alt.ColorValue(**alt.condition("abs(datum.r) > 0.6", alt.value("white"), alt.value(INK))))
     size = 60 * len(order)
     return finish((heat + text).properties(width=size, height=size - 60), L=L, id=id, title=L.t("chart.corr.title"),
                   subtitle=L.t("chart.corr.subtitle", n=data.n), alt_text=alt_text,
@@ -465,10 +465,10 @@ def rank_intervals(data, key, L, id) -> Chart:
              + base.mark_rule(strokeWidth=1.5, color=OKABE_ITO[4]).encode(
                  x=alt.X("best_rank:Q", title=L.t("chart.intervals.axis"), scale=x_scale,
                          axis=alt.Axis(values=[1, *range(5, n + 1, 5)])),
-                 x2="worst_rank:Q", tooltip=tooltip)
-             + base.mark_rule(strokeWidth=6, color=OKABE_ITO[4]).encode(x="rank_p05:Q", x2="rank_p95:Q", tooltip=tooltip)
-             + base.mark_tick(color=INK, thickness=2, size=14).encode(x="published_rank:Q", tooltip=tooltip)
-             + base.mark_circle(color=HIGHLIGHT, size=60, opacity=1).encode(x="median_rank:Q", tooltip=tooltip))
+                 x2=alt.X2("worst_rank:Q"), tooltip=tooltip)
+             + base.mark_rule(strokeWidth=6, color=OKABE_ITO[4]).encode(x=alt.X("rank_p05:Q"), x2=alt.X2("rank_p95:Q"), tooltip=tooltip)
+             + base.mark_tick(color=INK, thickness=2, size=14).encode(x=alt.X("published_rank:Q"), tooltip=tooltip)
+             + base.mark_circle(color=HIGHLIGHT, size=60, opacity=1).encode(x=alt.X("median_rank:Q"), tooltip=tooltip))
     return finish(chart.properties(width=WIDTH - 120, height=n * ROW_HEIGHT), L=L, id=id,
                   title=L.t("chart.intervals.title"), subtitle=L.t("chart.rob.subtitle"), alt_text=alt_text,
                   data=rows)
@@ -575,10 +575,10 @@ def weight_free_order(data, key, L, id) -> Chart:
                alt.Tooltip("ahead:N", title=L.t("chart.hasse.ahead")),
                alt.Tooltip("behind:N", title=L.t("chart.hasse.behind"))]
     rules = alt.Chart(inline(lines)).mark_rule(color=MUTED, strokeWidth=1, opacity=0.8).encode(
-        x=x, y=y, x2="level2:Q", y2="rank2:Q")
+        x=x, y=y, x2=alt.X2("level2:Q"), y2=alt.Y2("rank2:Q"))
     points = alt.Chart(inline(nodes)).mark_circle(size=70, color=OKABE_ITO[4], opacity=1).encode(x=x, y=y, tooltip=tooltip)
     labels = alt.Chart(inline(nodes)).mark_text(align="left", dx=7, fontSize=11, color=INK).encode(
-        x=x, y=y, text="province:N", tooltip=tooltip)
+        x=x, y=y, text=alt.Text("province:N"), tooltip=tooltip)
     chart = finish((rules + points + labels).properties(width=WIDTH - 120, height=n * 18), L=L, id=id,
                    title=L.t("chart.hasse.title"), subtitle=L.t("chart.hasse.subtitle"), alt_text=alt_text,
                    data=nodes[["province", "rank", "level", "ahead", "behind"]])
@@ -636,7 +636,7 @@ def explorer(data, key, L, id) -> Chart:
     ).properties(width=WIDTH - 160, height=len(data_rows) * ROW_HEIGHT)
     stamp = alt.Chart(inline([{"text": L.t("chart.explorer.stamp")}])).mark_text(
         align="left", baseline="top", fontSize=14, fontWeight="bold", color=STAMP, x=0, y=-22).encode(
-        text=alt.Text("text:N"), opacity=alt.condition(is_custom, alt.value(1), alt.value(0)))
+        text=alt.Text("text:N"), opacity=alt.OpacityValue(**alt.condition(is_custom, alt.value(1), alt.value(0))))
     map_rows = tiles.tile_rows(data, L, data_rows[["adcode"] + [f"s_{d}" for d in dims]])
     map_rows["second"] = map_rows["note"]
     map_rows["aria"] = map_rows["name"]  # the value changes with the sliders: the tooltip has it

@@ -117,8 +117,9 @@ def tile_rows(data, L, values: pd.DataFrame | None = None, field: str | None = N
     rows["note"] = [None if a else L.t("chart.tiles.na") for a in assessed]
     if values is not None:
         by_code = values.set_index("adcode")
-        for column in by_code.columns:
-            rows[column] = [by_code.loc[c, column] if c in by_code.index else None for c in rows["adcode"]]
+        for column in by_code.columns:  # None, not NaN, for a division without a value (integers stay integers)
+            value_of = by_code[column].to_dict()
+            rows[column] = [value_of.get(c) for c in rows["adcode"]]
         if field is not None:
             rows["value_text"] = [L.f.score(v) if a else None for v, a in zip(rows[field], assessed)]
     return rows.drop(columns=["column", "row", "label_en"]).sort_values("adcode").reset_index(drop=True)
