@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from cidi.charts.model import FONT
@@ -86,6 +87,12 @@ def make_subset(folder: Path, style: str) -> None:
     temporary.replace(target)
 
 
+@lru_cache(maxsize=4)
+def covered(folder: Path) -> frozenset[str]:
+    """The characters of the subset in ``folder`` (read once per worker, not once per drawing)."""
+    return frozenset((folder / CHARSET).read_text(encoding="utf-8"))
+
+
 def ready(folder: Path | None) -> bool:
     return folder is not None and all((folder / file_name(style)).is_file() for style in SOURCES)
 
@@ -107,7 +114,7 @@ def drawing_spec(folder: Path | None, vega_json: str) -> str | None:
     not a Chinese chart, the subset not made (yet), or a character of the chart not in it."""
     if not ready(folder) or f'"{PUBLISHED}"' not in vega_json:
         return None
-    if not chart_charset(vega_json) <= set((folder / CHARSET).read_text(encoding="utf-8")):
+    if not chart_charset(vega_json) <= covered(folder):
         return None
     register(folder)
     return vega_json.replace(f'"{PUBLISHED}"', f'"{FAMILY}"')
