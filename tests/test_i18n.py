@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 
 import pytest
 
 from cidi.i18n import LANGS, Lang, read_catalogue
 from cidi.make_pages import missing_translations
+
+from pagetext import visible_runs
 
 
 def pages(root) -> set[str]:
@@ -22,42 +23,9 @@ def pages(root) -> set[str]:
     return out
 
 
-class Text(HTMLParser):
-    """Visible text of a page (no script, style, code or pre), and the lang of each text run."""
-
-    SKIP = {"script", "style", "code", "pre", "svg"}
-
-    def __init__(self):
-        super().__init__()
-        self.stack: list[tuple[str, str | None]] = []
-        self.runs: list[tuple[str, str]] = []
-        self.html_lang = ""
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "html":
-            self.html_lang = attrs.get("lang", "")
-        if tag in ("meta", "link", "img", "br", "input", "hr", "source", "path", "rect"):
-            return
-        self.stack.append((tag, attrs.get("lang")))
-
-    def handle_endtag(self, tag):
-        for i in range(len(self.stack) - 1, -1, -1):
-            if self.stack[i][0] == tag:
-                del self.stack[i:]
-                break
-
-    def handle_data(self, data):
-        if not data.strip() or any(tag in self.SKIP for tag, _ in self.stack):
-            return
-        langs = [lang for _, lang in self.stack if lang]
-        self.runs.append((langs[-1] if langs else self.html_lang, data.strip()))
-
-
-def text_of(path) -> Text:
-    parser = Text()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser
+def text_runs(path) -> list[tuple[str, str]]:
+    """Visible text runs of a page outside inline SVGs, with their language."""
+    return visible_runs(path.read_text(encoding="utf-8"), svg=False, attributes=False)
 
 
 def test_every_english_page_has_a_chinese_twin_and_the_reverse(site_dir):
@@ -110,7 +78,7 @@ def test_no_english_ui_text_leaks_into_chinese_pages(site_dir):
         rel = path.relative_to(site_dir).as_posix()
         if "/embed/" in rel:
             continue
-        for lang, run in text_of(path).runs:
+        for lang, run in text_runs(path):
             if lang.startswith("zh"):
                 found = [e for e in english if e in run]
                 if found:

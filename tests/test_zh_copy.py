@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import re
 from decimal import Decimal
-from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -14,6 +13,8 @@ import yaml
 
 from cidi import paths
 from cidi.formatting import Formatter
+
+from pagetext import visible_runs
 
 ZH, EN = Formatter("zh"), Formatter("en")
 TERMS_2017 = ["基础设施建设", "创新能力", "数字经济发展", "互联网应用", "网络安全", "网络管理"]
@@ -56,57 +57,6 @@ def test_english_prints_every_national_figure_with_the_reports_digits_from_the_b
 
 
 # -- the built site -----------------------------------------------------------------------------
-class Visible(HTMLParser):
-    """Text a reader sees or hears: text runs outside script/style/code/pre, and the title, alt,
-    aria-label and placeholder attributes, each with the language it is marked as."""
-
-    SKIP = {"script", "style", "code", "pre"}
-    VOID = {"meta", "link", "img", "br", "input", "hr", "source", "path", "rect", "wbr", "col"}
-    ATTRS = ("title", "alt", "aria-label", "placeholder")
-
-    def __init__(self, root_lang: str = ""):
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, str | None]] = []
-        self.runs: list[tuple[str, str]] = []
-        self.root_lang = root_lang
-
-    def lang(self, own: str | None = None) -> str:
-        langs = [lang for _, lang in self.stack if lang]
-        return own or (langs[-1] if langs else self.root_lang)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "html":
-            self.root_lang = attrs.get("lang", self.root_lang)
-        for name in self.ATTRS:
-            if attrs.get(name):
-                self.runs.append((self.lang(attrs.get("lang")), attrs[name]))
-        if tag not in self.VOID and not tag.endswith("/"):
-            self.stack.append((tag, attrs.get("lang")))
-
-    def handle_startendtag(self, tag, attrs):
-        attrs = dict(attrs)
-        for name in self.ATTRS:
-            if attrs.get(name):
-                self.runs.append((self.lang(attrs.get("lang")), attrs[name]))
-
-    def handle_endtag(self, tag):
-        for i in range(len(self.stack) - 1, -1, -1):
-            if self.stack[i][0] == tag:
-                del self.stack[i:]
-                break
-
-    def handle_data(self, data):
-        if data.strip() and not any(tag in self.SKIP for tag, _ in self.stack):
-            self.runs.append((self.lang(), data.strip()))
-
-
-def visible_runs(text: str, root_lang: str = "") -> list[tuple[str, str]]:
-    parser = Visible(root_lang)
-    parser.feed(text)
-    return parser.runs
-
-
 def zh_pages(site_dir):
     return sorted(p for p in (site_dir / "zh").rglob("*.html"))
 

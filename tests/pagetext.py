@@ -1,0 +1,61 @@
+"""The text a reader sees or hears on a built page, with the language each run is marked as.
+
+Not a test module; ``test_zh_copy.py`` and ``test_i18n.py`` import it (pytest puts ``tests/`` on ``sys.path``).
+"""
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+
+class Visible(HTMLParser):
+    """Text a reader sees or hears: text runs outside script/style/code/pre, and the title, alt,
+    aria-label and placeholder attributes, each with the language it is marked as."""
+
+    SKIP = {"script", "style", "code", "pre"}
+    VOID = {"meta", "link", "img", "br", "input", "hr", "source", "path", "rect", "wbr", "col"}
+    ATTRS = ("title", "alt", "aria-label", "placeholder")
+
+    def __init__(self, root_lang: str = "", svg: bool = True, attributes: bool = True):
+        super().__init__(convert_charrefs=True)
+        self.SKIP = self.SKIP | (set() if svg else {"svg"})
+        self.ATTRS = self.ATTRS if attributes else ()
+        self.stack: list[tuple[str, str | None]] = []
+        self.runs: list[tuple[str, str]] = []
+        self.root_lang = root_lang
+
+    def lang(self, own: str | None = None) -> str:
+        langs = [lang for _, lang in self.stack if lang]
+        return own or (langs[-1] if langs else self.root_lang)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.root_lang = attrs.get("lang", self.root_lang)
+        for name in self.ATTRS:
+            if attrs.get(name):
+                self.runs.append((self.lang(attrs.get("lang")), attrs[name]))
+        if tag not in self.VOID and not tag.endswith("/"):
+            self.stack.append((tag, attrs.get("lang")))
+
+    def handle_startendtag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in self.ATTRS:
+            if attrs.get(name):
+                self.runs.append((self.lang(attrs.get("lang")), attrs[name]))
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        if data.strip() and not any(tag in self.SKIP for tag, _ in self.stack):
+            self.runs.append((self.lang(), data.strip()))
+
+
+def visible_runs(text: str, root_lang: str = "", svg: bool = True, attributes: bool = True) -> list[tuple[str, str]]:
+    """``svg``: with the text drawn in inline SVGs; ``attributes``: with title, alt, aria-label and placeholder."""
+    parser = Visible(root_lang, svg, attributes)
+    parser.feed(text)
+    return parser.runs
