@@ -17,8 +17,8 @@ class Visible(HTMLParser):
 
     def __init__(self, root_lang: str = "", svg: bool = True, attributes: bool = True):
         super().__init__(convert_charrefs=True)
-        self.SKIP = self.SKIP | (set() if svg else {"svg"})
-        self.ATTRS = self.ATTRS if attributes else ()
+        self.skip = self.SKIP | (set() if svg else {"svg"})
+        self.attributes = self.ATTRS if attributes else ()
         self.stack: list[tuple[str, str | None]] = []
         self.runs: list[tuple[str, str]] = []
         self.root_lang = root_lang
@@ -27,21 +27,21 @@ class Visible(HTMLParser):
         langs = [lang for _, lang in self.stack if lang]
         return own or (langs[-1] if langs else self.root_lang)
 
+    def _attribute_runs(self, attrs: dict) -> None:
+        for name in self.attributes:
+            if attrs.get(name):
+                self.runs.append((self.lang(attrs.get("lang")), attrs[name]))
+
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "html":
             self.root_lang = attrs.get("lang", self.root_lang)
-        for name in self.ATTRS:
-            if attrs.get(name):
-                self.runs.append((self.lang(attrs.get("lang")), attrs[name]))
+        self._attribute_runs(attrs)
         if tag not in self.VOID and not tag.endswith("/"):
             self.stack.append((tag, attrs.get("lang")))
 
     def handle_startendtag(self, tag, attrs):
-        attrs = dict(attrs)
-        for name in self.ATTRS:
-            if attrs.get(name):
-                self.runs.append((self.lang(attrs.get("lang")), attrs[name]))
+        self._attribute_runs(dict(attrs))
 
     def handle_endtag(self, tag):
         for i in range(len(self.stack) - 1, -1, -1):
@@ -50,7 +50,7 @@ class Visible(HTMLParser):
                 break
 
     def handle_data(self, data):
-        if data.strip() and not any(tag in self.SKIP for tag, _ in self.stack):
+        if data.strip() and not any(tag in self.skip for tag, _ in self.stack):
             self.runs.append((self.lang(), data.strip()))
 
 
