@@ -169,7 +169,8 @@ def test_embed_page_shows_the_chart_before_scripts_and_credits_the_source(site_d
     assert 'href="../../#chart-map-total"' in page, "links back to the chart on its page"
     assert 'href="../../assets/css/cidi-embed.css"' in page and "<style" not in page and " style=" not in page  # CSP
     assert "prefers-color-scheme: dark" in (site_dir / "assets" / "css" / "cidi-embed.css").read_text(encoding="utf-8")
-    assert not re.search(r'(src|href)="https?://(?!creativecommons.org)', page), "loads nothing from other hosts"
+    fetched = re.sub(r'<link rel="alternate" type="application/json\+oembed"[^>]*>', "", page)  # named, not loaded
+    assert not re.search(r'(src|href)="https?://(?!creativecommons.org)', fetched), "loads nothing from other hosts"
 
 
 def test_bare_spec_drops_titles_and_narrows():

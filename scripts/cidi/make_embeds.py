@@ -4,11 +4,13 @@ Inputs: the rendered charts (their embed SVGs, in memory) and the site's base UR
 ``embed/<chart-id>/index.html`` per chart in the staging docs folder (copied verbatim by MkDocs):
 the chart alone with title, subtitle, source line, licence and a link back, the static SVG inline
 (visible before any script runs) and a few lines of script that report the page height to the
-parent for self-sizing iframes.
+parent for self-sizing iframes (and to AMP pages); beside it ``oembed.json``, the chart's oEmbed
+answer, for CMSs that take a pasted link rather than code. Also the image code for newsletters.
 """
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -23,8 +25,26 @@ RESIZE_SCRIPT = ('<script>window.addEventListener("message",function(e){var d=e.
                  'if(f.contentWindow===e.source)f.style.height=d.height+"px";});});</script>')
 
 
-def embed_url(chart: Chart, base_url: str) -> str:
-    return f"{base_url.rstrip('/')}/embed/{chart.id}/"
+THEMES = ("light", "dark", "auto")  # the embed page's ?theme=, light by default (cidi-embed-theme.js)
+EMBED_MAX_WIDTH = 820  # the iframe's max-width in the embed code
+OEMBED = "oembed.json"  # beside each embed page
+
+
+def embed_url(chart: Chart, base_url: str, theme: str = "light", transparent: bool = False) -> str:
+    """The embed page, with the embedder's look in its query (none for the default look)."""
+    if theme not in THEMES:
+        raise ValueError(f"unknown embed theme {theme!r}; the embeds have {THEMES}")
+    query = "&".join(([f"theme={theme}"] if theme != "light" else []) + (["transparent=1"] if transparent else []))
+    return f"{base_url.rstrip('/')}/embed/{chart.id}/" + (f"?{query}" if query else "")
+
+
+def oembed_url(chart: Chart, base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/embed/{chart.id}/{OEMBED}"
+
+
+def page_url(chart: Chart, base_url: str) -> str:
+    """The chart on the site page that shows it."""
+    return f"{base_url.rstrip('/')}/{chart.page}#chart-{chart.id}"
 
 
 def embed_height(chart: Chart) -> int:
@@ -32,11 +52,41 @@ def embed_height(chart: Chart) -> int:
     return 150 + chart.embed_height
 
 
-def embed_code(chart: Chart, base_url: str) -> str:
+def embed_code(chart: Chart, base_url: str, theme: str = "light", transparent: bool = False) -> str:
     """Responsive iframe (sized by postMessage from the embed page), with a sensible fixed height."""
-    return (f'<iframe src="{embed_url(chart, base_url)}" title="{html.escape(chart.title)}" '
+    return (f'<iframe src="{html.escape(embed_url(chart, base_url, theme, transparent))}" title="{html.escape(chart.title)}" '
             f'width="100%" height="{embed_height(chart)}" loading="lazy" data-cidi-embed="{chart.id}" '
             f'style="border:0;width:100%;max-width:820px"></iframe>\n{RESIZE_SCRIPT}')
+
+
+def image_code(chart: Chart, base_url: str, L) -> str:
+    """For newsletters and CMSs that remove iframes: the PNG (drawn at 2x) at its CSS size, at most a
+    newsletter's 600 px, with the chart's description as its alternative text, linked to the chart on
+    the site, and the credit line under it. Inline styles: the code goes into someone else's page."""
+    width = min(chart.width, 600)
+    height = round(chart.height * width / chart.width)
+    page = html.escape(page_url(chart, base_url))
+    return (f'<a href="{page}"><img src="{html.escape(base_url.rstrip("/"))}/charts/{chart.id}.png" '
+            f'alt="{html.escape(chart.alt)}" width="{width}" height="{height}" '
+            f'style="max-width:100%;height:auto;border:0"></a>\n'
+            f'<p style="font-size:12px;margin:4px 0 0">{html.escape(L.t("embed.image_credit"))}: '
+            f'<a href="{page}">{html.escape(chart.title)}</a> · {html.escape(L.t("source.line"))} · '
+            f'<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a></p>')
+
+
+def oembed(chart: Chart, base_url: str, L) -> dict:
+    """The chart's oEmbed answer (https://oembed.com, type "rich"): the embed code at the iframe's
+    widest and its fixed height, the PNG as thumbnail. Absolute URLs: a CMS reads it from its own host."""
+    root = base_url.rstrip("/") + "/"
+    return {"version": "1.0", "type": "rich", "title": chart.title, "html": embed_code(chart, base_url),
+            "width": EMBED_MAX_WIDTH, "height": embed_height(chart),
+            "provider_name": L.t("site.name"), "provider_url": root,
+            "thumbnail_url": f"{root}charts/{chart.id}.png", "thumbnail_width": chart.width * 2,
+            "thumbnail_height": chart.height * 2}
+
+
+def oembed_json(chart: Chart, base_url: str, L) -> str:
+    return json.dumps(oembed(chart, base_url, L), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
 def inline_svg(svg: str) -> str:
@@ -44,8 +94,10 @@ def inline_svg(svg: str) -> str:
     return re.sub(r"^<\?xml[^>]*>\s*", "", svg)
 
 
-def write_embed_pages(charts: list[Chart], files: dict[str, dict[str, bytes]], docs: Path, L) -> None:
-    """``files``: each chart's rendered files by chart id and suffix, as the renderer returns them."""
+def write_embed_pages(charts: list[Chart], files: dict[str, dict[str, bytes]], docs: Path, L, base_url: str) -> None:
+    """``files``: each chart's rendered files by chart id and suffix, as the renderer returns them;
+    ``base_url``: the site's public root (an oEmbed answer names absolute addresses)."""
+    base = base_url.rstrip("/") + "/" + L.prefix
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(paths.TEMPLATES)), autoescape=False,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     template = env.get_template("embed.html.j2")
@@ -55,5 +107,6 @@ def write_embed_pages(charts: list[Chart], files: dict[str, dict[str, bytes]], d
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(template.render(c=chart, svg=svg, width=chart.embed_width, root="../../",
                                           site_root="../../" + "../" * L.prefix.count("/"), t=L.t,
-                                          html_lang=L.html_lang),
+                                          html_lang=L.html_lang, oembed=oembed_url(chart, base)),
                           encoding="utf-8")
+        (target.parent / OEMBED).write_text(oembed_json(chart, base, L), encoding="utf-8")

@@ -21,7 +21,7 @@ from cidi.redirects import write_redirects
 from cidi.search_terms import terms as search_terms, with_terms
 from cidi.charts import Chart
 from cidi.i18n import Lang
-from cidi.make_embeds import embed_code
+from cidi.make_embeds import THEMES, embed_code, image_code, oembed_url
 from cidi.views import GROUPS, View, navigation, pages, registry, root_of, view_named
 from cidi.views.provinces import csv_name
 from cidi.write_package import add_companions, conform, csv_text, expand_fields
@@ -86,16 +86,31 @@ def chart_html(chart: Chart, L: Lang, root: str, site_root: str, base_url: str, 
     )
 
 
-def embed_box(chart: Chart, L: Lang, root: str, base_url: str) -> str:
-    """The "Embed" button: the copy-paste code (rewritten to the reader's host by cidi.js)."""
+def embed_box(chart: Chart, L: Lang, root: str, base_url: str, discover: bool = True) -> str:
+    """The "Embed" button: the copy-paste code (rewritten to the reader's host by cidi.js), the look the
+    embedder chooses (cidi-embed-box.js rewrites the code's address), and the image code for newsletters.
+    ``discover``: name the chart's oEmbed answer, which the page's head then links (theme partials/oembed.html)."""
     t = L.t
-    code = html.escape(embed_code(chart, base_url + L.prefix))
+    base = base_url + L.prefix
+    code = html.escape(embed_code(chart, base))
+    looks = "".join(f'<label><input type="radio" name="cidi-theme-{chart.id}" value="{theme}"'
+                    f'{" checked" if theme == "light" else ""}> {t(f"embed.theme.{theme}")}</label> '
+                    for theme in THEMES)
+    oembed = (f' data-oembed="{html.escape(oembed_url(chart, base))}" data-oembed-title="{html.escape(chart.title)}"'
+              if discover else "")
     # data-search-exclude: the search index holds the page's words, not its data tables and embed codes
-    return (f'<details class="cidi-embed" data-search-exclude><summary>{t("embed.summary")}</summary>'
+    return (f'<details class="cidi-embed" data-search-exclude{oembed}><summary>{t("embed.summary")}</summary>'
             f'<p>{t("embed.help")} <a href="{root}embed/{chart.id}/">{t("embed.preview")}</a></p>'
+            # shown by cidi-embed-box.js, which makes the choices work
+            f'<fieldset class="cidi-embed__look" hidden><legend>{t("embed.look")}</legend>{looks}'
+            f'<label><input type="checkbox" name="transparent"> {t("embed.transparent")}</label></fieldset>'
             f'<pre class="cidi-embed__code" data-embed-id="{chart.id}"><code>{code}</code></pre>'
             f'<button type="button" class="md-button cidi-copy" data-copied="{t("embed.copied")}">'
-            f'{t("embed.copy")}</button></details>\n')
+            f'{t("embed.copy")}</button>'
+            f'<p>{t("embed.image_help")}</p>'
+            f'<pre class="cidi-embed__image" data-embed-id="{chart.id}"><code>{html.escape(image_code(chart, base, L))}</code></pre>'
+            f'<button type="button" class="md-button cidi-copy-image" data-copied="{t("embed.copied")}">'
+            f'{t("embed.image_copy")}</button></details>\n')
 
 
 def environment(loader_paths: list[Path]) -> jinja2.Environment:
@@ -179,7 +194,7 @@ def catalogue_groups(charts: list[Chart], L: Lang, root: str, base_url: str) -> 
     """The chart catalogue: every chart of every view, by group, with its links and embed code."""
     return [{"title": L.t(f"charts.group.{group}"),
              "charts": [{"id": c.id, "title": c.title, "alt": c.alt, "page": c.page,
-                         "height": int(240 * c.height / c.width), "embed": embed_box(c, L, root, base_url)}
+                         "height": int(240 * c.height / c.width), "embed": embed_box(c, L, root, base_url, discover=False)}
                         for c in charts if c.group == group]}
             for group in GROUPS]
 

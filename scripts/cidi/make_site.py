@@ -200,7 +200,7 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
                       "the cache", flush=True)
                 with step(f"make_pages.{lang}"):
                     nav = make_pages(data, lang, charts, docs)
-                    write_embed_pages(charts, files, docs, data.lang(lang))
+                    write_embed_pages(charts, files, docs, data.lang(lang), data.base_url)
                     write_chart_files(charts, files, docs / "charts", downloads=chart_downloader(data, lang))
                     if lang == "en":  # the browser library is served once, from the site root
                         js = docs / "assets" / "js"

@@ -8,6 +8,8 @@
     if (window.parent === window) return;
     var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
     window.parent.postMessage({ type: "cidi-embed-height", id: id, height: height }, "*");
+    // AMP pages (<amp-iframe resizable>) and hosts that listen for the same message
+    window.parent.postMessage({ sentinel: "amp", type: "embed-size", height: height }, "*");
   }
   window.addEventListener("load", postHeight);
   window.addEventListener("resize", postHeight);
@@ -39,6 +41,22 @@
     view.width(width).runAsync().then(postHeight);
   }
 
+  // The interactive chart in the page's theme (cidi-embed-theme.js): the CSS recolours its SVG as it
+  // does the static one; Vega is given the same background and, for what the spec leaves open, dark ink.
+  function dark() {
+    var theme = document.documentElement.dataset.theme;
+    return theme === "dark" || (theme === "auto" && window.matchMedia("(prefers-color-scheme: dark)").matches);
+  }
+  function themeConfig() {
+    if (!dark()) return null;
+    var ink = { labelColor: "#e5e7eb", titleColor: "#e5e7eb" };
+    return { axis: Object.assign({ gridColor: "#374151", domainColor: "#9ca3af", tickColor: "#9ca3af" }, ink),
+             legend: ink, title: { color: "#f3f4f6", subtitleColor: "#d1d5db" }, text: { fill: "#f3f4f6" } };
+  }
+  function background() {
+    return getComputedStyle(document.documentElement).getPropertyValue("--chart-bg").trim() || "#ffffff";
+  }
+
   function upgrade() {
     if (figure.dataset.state) return;
     figure.dataset.state = "loading";
@@ -57,8 +75,13 @@
       fetch(figure.dataset.spec).then(function (r) { return r.json(); }).then(function (spec) {
         var holder = document.createElement("div");
         holder.className = "vega";
-        var view = new vega.View(vega.parse(spec, null, { ast: true }),
+        var view = new vega.View(vega.parse(spec, themeConfig(), { ast: true }),
           { renderer: "svg", container: holder, hover: true, tooltip: tooltip, expr: vega.expressionInterpreter });
+        view.background(background());
+        // ?theme=auto: the reader may switch between light and dark while the chart is open
+        window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", function () {
+          view.background(background()).runAsync();
+        });
         // the explorer's weights travel in the URL (?w=18,16,16,25,13,12); its chart stamps custom views
         var weights = new URLSearchParams(location.search).get("w");
         var names = (spec.signals || []).map(function (s) { return s.name; }).filter(function (n) { return /^w_/.test(n); });
@@ -67,6 +90,10 @@
         }
         return view.runAsync().then(function () {
           var svg = figure.querySelector(":scope > svg");
+          var drawn = holder.querySelector("svg");
+          if (svg && drawn) {  // the drawing keeps the static picture's name for screen readers
+            ["role", "aria-label"].forEach(function (name) { if (svg.hasAttribute(name)) drawn.setAttribute(name, svg.getAttribute(name)); });
+          }
           if (svg) svg.replaceWith(holder);
           figure.dataset.state = "interactive";
           fit(view, holder, spec.width);
