@@ -142,3 +142,172 @@ def test_catalogue_thumbnails_are_described_not_just_titled(site_dir, lang):
     page = (site_dir / LANGS[lang] / "charts" / "index.html").read_text(encoding="utf-8")
     alts = {a["src"].removesuffix(".svg"): a["alt"] for a in tags(page, "img") if a.get("src", "").endswith(".svg")}
     assert alts == {chart: facts["alt"] for chart, facts in charts.items()}
+
+
+# -- in a browser: the codes pasted into someone else's page ----------------------------------------
+
+LIGHT_HOST, DARK_HOST = (253, 246, 227), (24, 24, 27)  # the news sites' page colours: cream, and a dark theme's
+LOOKS = {  # name -> (query the embed box writes, reader's colour scheme, chart drawn dark, news site's background)
+    "light": ("", "dark", False, LIGHT_HOST),  # light by default, even for a reader in dark mode
+    "dark": ("?theme=dark", "light", True, DARK_HOST),
+    "auto-dark": ("?theme=auto", "dark", True, DARK_HOST),
+    "auto-light": ("?theme=auto", "light", False, LIGHT_HOST),
+    "transparent": ("?transparent=1", "light", False, LIGHT_HOST),
+    "transparent-dark": ("?theme=dark&amp;transparent=1", "dark", True, DARK_HOST),
+}
+
+
+def news_site(folder: Path, server: str, site: Path, chart: str, query: str, background: tuple) -> str:
+    """An article page with the catalogue's embed code for ``chart`` pasted in (its host the test
+    server's, its address carrying ``query``), recording the messages the page receives."""
+    code = codes(site, "en", "code")[chart]
+    code = re.sub(r'src="[^"]*/embed/([^/"]+)/"', lambda m: f'src="{server}/embed/{m.group(1)}/{query}"', code)
+    name = f"{chart}-{len(list(folder.iterdir()))}.html"
+    (folder / name).write_text(
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>Article</title><link rel=icon href=data:,>"
+        "<script>window.received = []; addEventListener('message', function (e) { received.push(e.data); });</script>"
+        f"</head><body style='margin:0;padding:16px;background:rgb{background};width:700px'>"
+        f"<h1>Article</h1>{code}<p id=after>After the chart.</p></body></html>", encoding="utf-8")
+    return name
+
+
+@pytest.fixture(scope="module")
+def newsroom(tmp_path_factory):
+    """The news site: another origin (its own port) serving the article pages."""
+    folder = tmp_path_factory.mktemp("newsroom")
+    handler = functools.partial(type("Quiet", (SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}),
+                                directory=str(folder))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield folder, f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def luminance(css: str) -> float:
+    """WCAG relative luminance of a computed CSS colour (rgb()/rgba())."""
+    r, g, b = (int(v) / 255 for v in re.findall(r"[\d.]+", css)[:3])
+    return sum(k * (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4) for k, c in zip((0.2126, 0.7152, 0.0722), (r, g, b)))
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def pixel(page, x: float, y: float) -> tuple[int, int, int]:
+    """The colour the reader sees at (x, y): a 1-pixel screenshot, decoded (any PNG filter leaves a
+    single first pixel as it is)."""
+    import zlib
+
+    png = page.screenshot(clip={"x": x, "y": y, "width": 1, "height": 1})
+    chunks, at = {}, 8
+    while at < len(png):
+        length = struct.unpack(">I", png[at:at + 4])[0]
+        chunks.setdefault(png[at + 4:at + 8], b"")
+        chunks[png[at + 4:at + 8]] += png[at + 8:at + 8 + length]
+        at += 12 + length
+    return tuple(zlib.decompress(chunks[b"IDAT"])[1:4])
+
+
+COLOURS = """() => {
+    const css = (el, prop) => el && getComputedStyle(el)[prop];
+    const svg = document.querySelector('#chart svg');
+    const label = svg.querySelector('.role-legend-label text, .role-axis-label text');
+    const html = document.documentElement;
+    return {page: css(document.body, 'backgroundColor'), root: css(html, 'backgroundColor'),
+            chart: css(svg.querySelector(':scope > rect'), 'fill'), card: css(document.getElementById('chart'), 'backgroundColor'),
+            heading: css(document.querySelector('h1'), 'color'), source: css(document.querySelector('footer'), 'color'),
+            label: css(label, 'fill'),
+            height: Math.ceil(html.getBoundingClientRect().height), scroll: html.scrollWidth - html.clientWidth,
+            footer: Math.ceil(document.querySelector('footer').getBoundingClientRect().bottom)};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("look", LOOKS)
+def test_the_embedders_look_is_what_the_reader_sees(chromium, server, site_dir, newsroom, look):
+    """Pasted into a news site: the theme the code asks for, whatever the reader's own setting
+    (dark: light text on dark, the chart's labels too), the host's background through a transparent
+    embed, readable contrast, nothing cut off, and the AMP resize message posted with the height."""
+    query, scheme, dark, host_background = LOOKS[look]
+    folder, host = newsroom
+    name = news_site(folder, server, site_dir, "map-total", query, host_background)
+    context = chromium.new_context(viewport={"width": 760, "height": 900}, color_scheme=scheme, service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(host + name, wait_until="networkidle")
+        page.wait_for_function("() => document.querySelector('iframe').style.height !== ''", timeout=10000)
+        frame = page.frames[1]
+        seen = frame.evaluate(COLOURS)
+        box = page.locator("iframe").bounding_box()
+        page_bg = seen["chart"] if "transparent" not in look else f"rgb{host_background}"
+        for text in ("heading", "source", "label"):
+            assert (luminance(seen[text]) > 0.5) == dark, f"{look}: {text} is {seen[text]}"
+            assert contrast(seen[text], page_bg) >= 4.5, f"{look}: {text} {seen[text]} on {page_bg}"
+        if "transparent" in look:
+            assert seen["page"] == seen["root"] == seen["card"] == "rgba(0, 0, 0, 0)", seen
+            assert seen["chart"] in ("transparent", "rgba(0, 0, 0, 0)"), seen
+            assert pixel(page, box["x"] + box["width"] - 30, box["y"] + 5) == host_background, "the host shows through"
+        else:
+            assert seen["page"] == seen["card"] == seen["chart"], "one background, the chart's card included"
+            assert (luminance(seen["chart"]) < 0.1) == dark, f"{look}: the background is {seen['chart']}"
+            top_right = pixel(page, box["x"] + box["width"] - 30, box["y"] + 5)
+            assert contrast(f"rgb{top_right}", seen["chart"]) < 1.05, "the reader sees the theme's background"
+        assert abs(box["height"] - seen["height"]) <= 2 and seen["footer"] <= box["height"], "nothing cut off"
+        assert seen["scroll"] <= 0, "no sideways scrolling"
+        amp = [m for m in page.evaluate("received") if isinstance(m, dict) and m.get("sentinel") == "amp"]
+        assert amp and amp[-1]["type"] == "embed-size" and abs(amp[-1]["height"] - seen["height"]) <= 2, amp
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("chart", ["correlations", "explorer"])
+def test_the_interactive_chart_is_drawn_dark_too(chromium, server, chart):
+    """The chart Vega draws when the reader points at it keeps the dark theme: background, axis
+    labels and the ink of labels beside marks (ink on coloured cells keeps its contrast)."""
+    with open_page(chromium, server, f"embed/{chart}/?theme=dark") as (page, watch, _):
+        page.hover("#chart")
+        page.wait_for_selector('#chart[data-state="interactive"]', timeout=15000)
+        seen = page.evaluate("""() => {
+            const svg = document.querySelector('#chart .vega svg');
+            const bg = getComputedStyle(document.body).backgroundColor;
+            const fills = [...svg.querySelectorAll('.role-axis-label text, .role-legend-label text')].map(t => getComputedStyle(t).fill);
+            return {bg, fills, label: svg.getAttribute('aria-label'), root: getComputedStyle(svg).backgroundColor};
+        }""")
+        assert luminance(seen["bg"]) < 0.1 and seen["fills"], seen
+        assert all(contrast(fill, seen["bg"]) >= 4.5 for fill in seen["fills"]), seen["fills"]
+        assert contrast(seen["root"], seen["bg"]) < 1.05, "no white card in the dark page"
+        assert seen["label"], "the drawn chart keeps its name for screen readers"
+        assert not watch.problems(), watch.problems()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("chart", ["map-total", "correlations"])
+def test_dark_embeds_have_no_serious_accessibility_violations(chromium, server, chart):
+    from test_accessibility import blocking_violations, describe
+
+    with open_page(chromium, server, f"embed/{chart}/?theme=auto", color_scheme="dark") as (page, _, _response):
+        violations = blocking_violations(page)
+    assert violations == [], describe(violations)
+
+
+@pytest.mark.browser
+def test_the_embed_box_writes_the_chosen_look_into_the_code(chromium, server):
+    with open_page(chromium, server, "charts/") as (page, watch, _):
+        box = page.locator("details.cidi-embed").filter(has=page.locator('[data-embed-id="map-total"]')).first
+        box.locator("summary").click()
+        assert box.locator(".cidi-embed__look").is_visible(), "the choices show where scripts run"
+        code = box.locator(".cidi-embed__code code")
+        assert re.search(r'src="[^"]*/embed/map-total/" ', code.inner_text()), "light by default: no query"
+        box.locator('input[value="dark"]').check()
+        box.locator('input[name="transparent"]').check()
+        assert f'src="{server}/embed/map-total/?theme=dark&amp;transparent=1" ' in code.inner_text()
+        box.locator('input[value="auto"]').check()
+        box.locator('input[name="transparent"]').uncheck()
+        assert f'src="{server}/embed/map-total/?theme=auto" ' in code.inner_text()
+        image = box.locator(".cidi-embed__image code").inner_text()
+        assert f'src="{server}/charts/map-total.png"' in image, "the image code names the host the reader is on"
+        assert box.locator(".cidi-copy-image").is_visible()
+        assert not watch.problems(), watch.problems()
