@@ -311,3 +311,26 @@ def test_the_embed_box_writes_the_chosen_look_into_the_code(chromium, server):
         assert f'src="{server}/charts/map-total.png"' in image, "the image code names the host the reader is on"
         assert box.locator(".cidi-copy-image").is_visible()
         assert not watch.problems(), watch.problems()
+
+
+def mark_labels(site: Path):
+    """(file, label) of every chart mark a screen reader can reach, in the site's SVGs and embed pages."""
+    files = [*site.glob("charts/*.svg"), *site.glob("zh/charts/*.svg"), *site.glob("embed/*/index.html"),
+             *site.glob("zh/embed/*/index.html")]
+    for path in files:
+        for label in re.findall(r'aria-label="([^"]*)" role="graphics-symbol"', path.read_text(encoding="utf-8")):
+            yield path.relative_to(site).as_posix(), html.unescape(label)
+
+
+def test_mark_labels_name_each_value_once_and_formatted(site_dir):
+    """A screen reader hears "Dimension: Infrastructure; Attainment %: 31.9", not the field's name
+    ("dimension_name: Infrastructure") or the raw number ("31.9444444444") as well, and no six-decimal
+    percentages ("18.000000%")."""
+    wrong = []
+    for path, label in mark_labels(site_dir):
+        pairs = dict(part.split(": ", 1) for part in label.split("; ") if ": " in part)
+        values = [v for k, v in pairs.items() if not re.fullmatch(r"[a-z][a-z0-9_]*", k)]
+        repeated = [k for k, v in pairs.items() if re.fullmatch(r"[a-z][a-z0-9_]*", k) and v in values]
+        if "dimension_name" in label or re.search(r"\d\.\d{3,}|\.\d*0000", label) or repeated:
+            wrong.append(f"{path}: {label}")
+    assert not wrong, f"{len(wrong)} labels, e.g.\n" + "\n".join(wrong[:5])

@@ -59,6 +59,11 @@ def embed_code(chart: Chart, base_url: str, theme: str = "light", transparent: b
             f'style="border:0;width:100%;max-width:820px"></iframe>\n{RESIZE_SCRIPT}')
 
 
+def attribute(text: str) -> str:
+    """Text for a double-quoted attribute in code people read: apostrophes stay apostrophes."""
+    return html.escape(text, quote=False).replace('"', "&quot;")
+
+
 def image_code(chart: Chart, base_url: str, L) -> str:
     """For newsletters and CMSs that remove iframes: the PNG (drawn at 2x) at its CSS size, at most a
     newsletter's 600 px, with the chart's description as its alternative text, linked to the chart on
@@ -67,7 +72,7 @@ def image_code(chart: Chart, base_url: str, L) -> str:
     height = round(chart.height * width / chart.width)
     page = html.escape(page_url(chart, base_url))
     return (f'<a href="{page}"><img src="{html.escape(base_url.rstrip("/"))}/charts/{chart.id}.png" '
-            f'alt="{html.escape(chart.alt)}" width="{width}" height="{height}" '
+            f'alt="{attribute(chart.alt)}" width="{width}" height="{height}" '
             f'style="max-width:100%;height:auto;border:0"></a>\n'
             f'<p style="font-size:12px;margin:4px 0 0">{html.escape(L.t("embed.image_credit"))}: '
             f'<a href="{page}">{html.escape(chart.title)}</a> · {html.escape(L.t("source.line"))} · '

@@ -102,8 +102,8 @@ def embed_box(chart: Chart, L: Lang, root: str, base_url: str, discover: bool = 
     return (f'<details class="cidi-embed" data-search-exclude{oembed}><summary>{t("embed.summary")}</summary>'
             f'<p>{t("embed.help")} <a href="{root}embed/{chart.id}/">{t("embed.preview")}</a></p>'
             # shown by cidi-embed-box.js, which makes the choices work
-            f'<fieldset class="cidi-embed__look" hidden><legend>{t("embed.look")}</legend>{looks}'
-            f'<label><input type="checkbox" name="transparent"> {t("embed.transparent")}</label></fieldset>'
+            f'<fieldset class="cidi-embed__look" hidden><legend>{t("embed.look")}</legend><div>{looks}</div>'
+            f'<div><label><input type="checkbox" name="transparent"> {t("embed.transparent")}</label></div></fieldset>'
             f'<pre class="cidi-embed__code" data-embed-id="{chart.id}"><code>{code}</code></pre>'
             f'<button type="button" class="md-button cidi-copy" data-copied="{t("embed.copied")}">'
             f'{t("embed.copy")}</button>'
