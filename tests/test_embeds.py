@@ -309,7 +309,10 @@ def test_the_embed_box_writes_the_chosen_look_into_the_code(chromium, server):
         assert f'src="{server}/embed/map-total/?theme=auto" ' in code.inner_text()
         image = box.locator(".cidi-embed__image code").inner_text()
         assert f'src="{server}/charts/map-total.png"' in image, "the image code names the host the reader is on"
-        assert box.locator(".cidi-copy-image").is_visible()
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+        box.locator(".cidi-copy-image").click()
+        page.wait_for_function("() => document.querySelector('.cidi-copy-image').textContent === 'Copied'")
+        assert page.evaluate("navigator.clipboard.readText()") == image, "the button copies the image code"
         assert not watch.problems(), watch.problems()
 
 
