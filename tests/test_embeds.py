@@ -154,14 +154,16 @@ LOOKS = {  # name -> (query the embed box writes, reader's colour scheme, chart 
     "auto-light": ("?theme=auto", "light", False, LIGHT_HOST),
     "transparent": ("?transparent=1", "light", False, LIGHT_HOST),
     "transparent-dark": ("?theme=dark&amp;transparent=1", "dark", True, DARK_HOST),
+    "dark-zh": ("?theme=dark", "light", True, DARK_HOST),  # the Chinese embed code
 }
 
 
-def news_site(folder: Path, server: str, site: Path, chart: str, query: str, background: tuple) -> str:
+def news_site(folder: Path, server: str, site: Path, chart: str, query: str, background: tuple, lang: str = "en") -> str:
     """An article page with the catalogue's embed code for ``chart`` pasted in (its host the test
     server's, its address carrying ``query``), recording the messages the page receives."""
-    code = codes(site, "en", "code")[chart]
-    code = re.sub(r'src="[^"]*/embed/([^/"]+)/"', lambda m: f'src="{server}/embed/{m.group(1)}/{query}"', code)
+    code = codes(site, lang, "code")[chart]
+    code = re.sub(r'src="[^"]*/embed/([^/"]+)/"',
+                  lambda m: f'src="{server}/{LANGS[lang]}embed/{m.group(1)}/{query}"', code)
     name = f"{chart}-{len(list(folder.iterdir()))}.html"
     (folder / name).write_text(
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>Article</title><link rel=icon href=data:,>"
@@ -232,13 +234,14 @@ def test_the_embedders_look_is_what_the_reader_sees(chromium, server, site_dir, 
     embed, readable contrast, nothing cut off, and the AMP resize message posted with the height."""
     query, scheme, dark, host_background = LOOKS[look]
     folder, host = newsroom
-    name = news_site(folder, server, site_dir, "map-total", query, host_background)
+    name = news_site(folder, server, site_dir, "map-total", query, host_background, "zh" if look.endswith("-zh") else "en")
     context = chromium.new_context(viewport={"width": 760, "height": 900}, color_scheme=scheme, service_workers="block")
     try:
         page = context.new_page()
         page.goto(host + name, wait_until="networkidle")
         page.wait_for_function("() => document.querySelector('iframe').style.height !== ''", timeout=10000)
         frame = page.frames[1]
+        assert ("/zh/embed/" in frame.url) == look.endswith("-zh"), frame.url
         seen = frame.evaluate(COLOURS)
         box = page.locator("iframe").bounding_box()
         page_bg = seen["chart"] if "transparent" not in look else f"rgb{host_background}"
@@ -260,6 +263,24 @@ def test_the_embedders_look_is_what_the_reader_sees(chromium, server, site_dir, 
         assert amp and amp[-1]["type"] == "embed-size" and abs(amp[-1]["height"] - seen["height"]) <= 2, amp
     finally:
         context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", LANGS)
+def test_without_scripts_the_embed_is_light_whatever_the_readers_setting(chromium, server, lang):
+    """A host that blocks the iframe's scripts, or a reader without them: the light theme, not a
+    half-dark page (the query cannot be read, so the default holds)."""
+    context = chromium.new_context(java_script_enabled=False, color_scheme="dark", service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/{LANGS[lang]}embed/province-guangdong-profile/?theme=dark", wait_until="networkidle")
+        # the page runs no script; Playwright reads the computed colours from its own isolated world
+        body = page.locator("body").evaluate("b => getComputedStyle(b).backgroundColor")
+        heading = page.locator("h1").evaluate("h => getComputedStyle(h).color")
+        label = page.locator("#chart svg .role-axis-label text").first.evaluate("t => getComputedStyle(t).fill")
+    finally:
+        context.close()
+    assert body == "rgb(255, 255, 255)" and luminance(heading) < 0.05 and luminance(label) < 0.05, (body, heading, label)
 
 
 @pytest.mark.browser
