@@ -325,6 +325,7 @@ def test_the_embed_box_writes_the_chosen_look_into_the_code(chromium, server):
         box.locator('input[value="dark"]').check()
         box.locator('input[name="transparent"]').check()
         assert f'src="{server}/embed/map-total/?theme=dark&amp;transparent=1" ' in code.inner_text()
+        assert box.locator(".cidi-embed__preview").get_attribute("href").endswith("embed/map-total/?theme=dark&transparent=1")
         box.locator('input[value="auto"]').check()
         box.locator('input[name="transparent"]').uncheck()
         assert f'src="{server}/embed/map-total/?theme=auto" ' in code.inner_text()

@@ -100,7 +100,7 @@ def embed_box(chart: Chart, L: Lang, root: str, base_url: str, discover: bool = 
               if discover else "")
     # data-search-exclude: the search index holds the page's words, not its data tables and embed codes
     return (f'<details class="cidi-embed" data-search-exclude{oembed}><summary>{t("embed.summary")}</summary>'
-            f'<p>{t("embed.help")} <a href="{root}embed/{chart.id}/">{t("embed.preview")}</a></p>'
+            f'<p>{t("embed.help")} <a class="cidi-embed__preview" href="{root}embed/{chart.id}/">{t("embed.preview")}</a></p>'
             # shown by cidi-embed-box.js, which makes the choices work
             f'<fieldset class="cidi-embed__look" hidden><legend>{t("embed.look")}</legend><div>{looks}</div>'
             f'<div><label><input type="checkbox" name="transparent"> {t("embed.transparent")}</label></div></fieldset>'

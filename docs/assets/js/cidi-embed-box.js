@@ -28,10 +28,13 @@
     document.querySelectorAll("details.cidi-embed").forEach(function (box) {
       var look = box.querySelector(".cidi-embed__look");
       var code = box.querySelector(".cidi-embed__code code");
+      var preview = box.querySelector(".cidi-embed__preview");
+      var page = preview && preview.getAttribute("href");
       if (look && code) {
         look.hidden = false;
         look.addEventListener("change", function () {
           code.textContent = code.textContent.replace(/(\/embed\/[^\/"?]+\/)(\?[^"]*)?"/, "$1" + query(box) + '"');
+          if (preview) preview.setAttribute("href", page + query(box).replace(/&amp;/g, "&"));  // the preview in that look
         });
       }
       var image = box.querySelector(".cidi-embed__image code");
