@@ -83,6 +83,7 @@ def oembed(chart: Chart, base_url: str, L) -> dict:
     """The chart's oEmbed answer (https://oembed.com, type "rich"): the embed code at the iframe's
     widest and its fixed height, the PNG as thumbnail. Absolute URLs: a CMS reads it from its own host."""
     root = base_url.rstrip("/") + "/"
+    # the PNG is drawn at twice the chart's CSS size (charts/render.py); tests/test_embeds.py reads the file's size
     return {"version": "1.0", "type": "rich", "title": chart.title, "html": embed_code(chart, base_url),
             "width": EMBED_MAX_WIDTH, "height": embed_height(chart),
             "provider_name": L.t("site.name"), "provider_url": root,
