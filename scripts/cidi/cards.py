@@ -41,6 +41,7 @@ class Card:
     alt: str  # og:image:alt: what the card shows, key number included
     number: str = ""  # the key number, formatted, and what it is
     number_label: str = ""
+    subtitle: str = ""  # a chart's subtitle, printed beside a tall chart
     tiles: dict | None = None  # tile map: {"field": ..., "values": {adcode: value}, "highlight": adcode or None}
     chart: str | None = None  # a chart's id: its embed SVG is the picture
     pages: list[str] = field(default_factory=list)  # page URLs (relative to the language root) sharing it
@@ -94,8 +95,9 @@ def page_cards(data, L) -> list[Card]:
 
 
 def chart_card(chart, L) -> Card:
+    subtitle = chart.subtitle if isinstance(chart.subtitle, str) else " ".join(chart.subtitle)  # a tile map's: lines
     return Card(f"chart-{chart.id}", chart.title, alt=L.t("card.chart.alt", title=chart.title, alt=chart.alt),
-                chart=chart.id)
+                chart=chart.id, subtitle=subtitle)
 
 
 @dataclass
@@ -185,7 +187,8 @@ def fit(text: str, sizes: tuple[float, ...], width: float, most: int) -> tuple[f
         lines = wrap(text, size, width)
         if len(lines) <= most:
             return size, lines
-    return sizes[-1], wrap(text, sizes[-1], width)[:most]
+    lines = wrap(text, sizes[-1], width)
+    return sizes[-1], lines[:most - 1] + [lines[most - 1].rstrip(" .,;。，；") + "…"]
 
 
 def text_lines(lines: list[str], x: float, y: float, size: float, *, weight: int = 400, fill: str = INK,
@@ -274,6 +277,9 @@ def card_svg(card: Card, data, L, chart_svg: str | None = None) -> str:
         column = 420
         size, lines = fit(card.title, (48, 42, 36, 32), column, 4)
         parts.append(text_lines(lines, MARGIN, 160, size, weight=700))
+        top = 160 + size * 1.22 * (len(lines) - 1) + 56
+        sub_size, sub_lines = fit(card.subtitle, (24, 22, 20), column, max(2, int((footer_y - 60 - top) / 30)))
+        parts.append(text_lines(sub_lines, MARGIN, top, sub_size, fill=SUBTLE, leading=1.3))
         parts.append(embedded_chart(chart_svg, MARGIN + column + 40, 36, WIDTH - 2 * MARGIN - column - 40,
                                     footer_y - 36 - 16 - 36))
     else:  # the title over the chart
