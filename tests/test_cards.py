@@ -176,6 +176,24 @@ def test_cards_rasterise_to_the_same_bytes_with_their_texts():
     assert len(first) < 10_000
 
 
+def test_a_warm_build_draws_no_card_and_writes_the_same_bytes(tmp_path, sources, indices):
+    """Cards are cached by a hash of their drawing: a second build takes them all from the cache."""
+    from cidi.views import SiteData
+    from cidi.write_package import read_metadata
+
+    L = SiteData(sources, indices, None, {}, read_metadata()).lang("en")
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630"><rect width="600" height="630" fill="{}"/></svg>'
+    items = [(cards.Card(f"card-{i}", f"Card {i}", alt=f"Card {i}"), svg.format(colour))
+             for i, colour in enumerate(("#0072B2", "#E69F00"))]
+    first = cards.Drawing(None, items, L, tmp_path / "cache")
+    first.write(tmp_path / "one")
+    second = cards.Drawing(None, items, L, tmp_path / "cache")
+    second.write(tmp_path / "two")
+    assert (first.drawn, second.drawn) == (2, 0)
+    assert [p.read_bytes() for p in sorted((tmp_path / "one").iterdir())] == \
+        [p.read_bytes() for p in sorted((tmp_path / "two").iterdir())]
+
+
 def test_titles_wrap_at_spaces_and_between_chinese_characters():
     # 48 px: "Where Xizang" is about 12 x 0.57 x 48 = 330 px, with "(Tibet)" 520 px: over 420
     assert cards.wrap("Where Xizang (Tibet) 西藏 is", 48, 420) == ["Where Xizang", "(Tibet) 西藏 is"]

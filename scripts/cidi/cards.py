@@ -23,7 +23,7 @@ from pathlib import Path
 
 from cidi import paths
 from cidi.charts import tiles
-from cidi.charts.model import FONT, GRID, HIGHLIGHT, INK, SUBTLE
+from cidi.charts.model import FONT, GRID, HIGHLIGHT, INK, NOT_ASSESSED, SUBTLE
 from cidi.charts.render import escape, png_with_text, prune, renderer_fingerprint
 
 CACHE = paths.BUILD / "cache" / "cards"
@@ -205,28 +205,25 @@ def tile_map(data, L, spec: dict, x: float, y: float, width: float, height: floa
     columns, rows_n = tiles.grid_size(data.sources.tiles)
     size = min(width / columns, height / rows_n)
     left, top = x + (width - size * columns) / 2, y + (height - size * rows_n) / 2
-    values = spec["values"]
-    assessed = [v for v in values.values()]
-    breaks = tiles.class_breaks(min(assessed), max(assessed))
+    values = spec["values"]  # the assessed provinces'
+    breaks = tiles.class_breaks(min(values.values()), max(values.values()))
     colours = tiles.class_colours(len(breaks) + 1)
     provinces = data.sources.provinces.set_index("adcode")
     out, outline = [], ""
     label_size = round(size * 0.24, 1)
     for r in layout.sort_values("adcode").itertuples(index=False):
         value = values.get(r.adcode)
-        fill = colours[tiles.class_of(value, breaks)] if value is not None else "#d0d0d0"
+        fill = colours[tiles.class_of(value, breaks)] if value is not None else NOT_ASSESSED
         x0, y0 = left + (r.x - tiles.GAP / 2) / tiles.TILE * size, top + (r.y - tiles.GAP / 2) / tiles.TILE * size
-        side = size - 3
+        box = f'x="{x0 + 1.5:.1f}" y="{y0 + 1.5:.1f}" width="{size - 3:.1f}" height="{size - 3:.1f}" rx="3"'
         name = provinces.loc[r.adcode, "name_en"]
         label = L.province_zh_short(name) if L.zh else r.label_en
-        out.append(f'<rect x="{x0 + 1.5:.1f}" y="{y0 + 1.5:.1f}" width="{side:.1f}" height="{side:.1f}" rx="3" '
-                   f'fill="{fill}"/>')
+        out.append(f'<rect {box} fill="{fill}"/>')
         out.append(f'<text x="{x0 + size / 2:.1f}" y="{y0 + size / 2 + label_size * 0.35:.1f}" font-size="{label_size}" '
                    f'text-anchor="middle" font-weight="{tiles.LABEL_WEIGHT[L.code]}" fill="{tiles.ink(fill)}">'
                    f'{escape(label)}</text>')
         if r.adcode == spec.get("highlight"):
-            outline = (f'<rect x="{x0 + 1.5:.1f}" y="{y0 + 1.5:.1f}" width="{side:.1f}" height="{side:.1f}" rx="3" '
-                       f'fill="none" stroke="{HIGHLIGHT}" stroke-width="6"/>')
+            outline = f'<rect {box} fill="none" stroke="{HIGHLIGHT}" stroke-width="6"/>'
     return "".join(out) + outline
 
 
