@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 A4_TEXT_WIDTH = 688  # CSS px: 210 mm less 2 x 14 mm of margin, at 96 px an inch
 PROVINCES = {"en": PAGE_TYPES["province"], "zh": PAGE_TYPES["zh-province"],
              "zh-long-name": "zh/provinces/inner-mongolia/"}  # 内蒙古自治区: the longest heading and lead
-SOURCE = {"en": ("Report on China Internet Development 2017", "CC BY 4.0"), "zh": ("《中国互联网发展报告2017》", "CC BY 4.0")}
+SOURCE = {"en": ("Report on China Internet Development 2017", "CC BY 4.0"),
+          "zh": ("《中国互联网发展报告2017》", "CC BY 4.0")}
 CHROME = (".md-header", ".md-tabs", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-search",
           ".md-footer__inner", ".cidi-embed", ".cidi-chart__links", ".cidi-cite", ".cidi-pager")
 

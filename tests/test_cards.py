@@ -87,7 +87,8 @@ def test_every_page_has_its_share_tags_in_its_language(shared_pages):
     problems = []
     for name, page in shared_pages.items():
         locale = "zh_CN" if name.startswith("zh/") else "en_US"
-        for key, value, expected in (("property", "og:locale", locale), ("name", "twitter:card", "summary_large_image")):
+        for key, value, expected in (("property", "og:locale", locale),
+                                     ("name", "twitter:card", "summary_large_image")):
             if page.meta(key, value) != [expected]:
                 problems.append(f"{name}: {value} {page.meta(key, value)}")
         for value in ("og:title", "og:description", "og:image:alt", "og:site_name"):
@@ -182,7 +183,8 @@ def test_a_warm_build_draws_no_card_and_writes_the_same_bytes(tmp_path, sources,
     from cidi.write_package import read_metadata
 
     L = SiteData(sources, indices, None, {}, read_metadata()).lang("en")
-    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630"><rect width="600" height="630" fill="{}"/></svg>'
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630">'
+           '<rect width="600" height="630" fill="{}"/></svg>')
     items = [(cards.Card(f"card-{i}", f"Card {i}", alt=f"Card {i}"), svg.format(colour))
              for i, colour in enumerate(("#0072B2", "#E69F00"))]
     first = cards.Drawing(None, items, L, tmp_path / "cache")
@@ -207,7 +209,8 @@ def test_png_downloads_say_144_dpi(site_dir):
     """A 2x PNG at 72 dpi imports into InDesign at twice its size; 144 dpi (5669 px/m) gives its real size."""
     pngs = sorted((site_dir / "charts").glob("*.png")) + sorted((site_dir / "zh" / "charts").glob("*.png"))
     assert len(pngs) > 200
-    wrong = [rel(site_dir, p) for p in pngs if png_chunks(p.read_bytes()).get(b"pHYs") != struct.pack(">IIB", 5669, 5669, 1)]
+    dpi_144 = struct.pack(">IIB", 5669, 5669, 1)  # pixels a metre, both axes; unit: the metre
+    wrong = [rel(site_dir, p) for p in pngs if png_chunks(p.read_bytes()).get(b"pHYs") != dpi_144]
     assert wrong == []
 
 

@@ -219,9 +219,9 @@ def tile_map(data, L, spec: dict, x: float, y: float, width: float, height: floa
         name = provinces.loc[r.adcode, "name_en"]
         label = L.province_zh_short(name) if L.zh else r.label_en
         out.append(f'<rect {box} fill="{fill}"/>')
-        out.append(f'<text x="{x0 + size / 2:.1f}" y="{y0 + size / 2 + label_size * 0.35:.1f}" font-size="{label_size}" '
-                   f'text-anchor="middle" font-weight="{tiles.LABEL_WEIGHT[L.code]}" fill="{tiles.ink(fill)}">'
-                   f'{escape(label)}</text>')
+        out.append(f'<text x="{x0 + size / 2:.1f}" y="{y0 + size / 2 + label_size * 0.35:.1f}" '
+                   f'font-size="{label_size}" text-anchor="middle" font-weight="{tiles.LABEL_WEIGHT[L.code]}" '
+                   f'fill="{tiles.ink(fill)}">{escape(label)}</text>')
         if r.adcode == spec.get("highlight"):
             outline = f'<rect {box} fill="none" stroke="{HIGHLIGHT}" stroke-width="6"/>'
     return "".join(out) + outline

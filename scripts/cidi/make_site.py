@@ -187,6 +187,7 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
     try:
         with Renderer(png=png, cache=default_cache()) as renderer:
             rendering = {}
+            card_cache = None if renderer.cache is None else renderer.cache.parent / "cards"
             for lang in LANGS:  # the workers draw one language's charts while the next one's are built
                 with step(f"make_charts.{lang}"):  # the first language's charts are drawn as they are made
                     charts = make_charts_cached(data, lang, None if renderer.cache is None else renderer.cache.parent / "specs",
@@ -202,8 +203,7 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
                 with step(f"cards.{lang}"):  # printed twice: the cards' drawings started, and written
                     deck = cards.deck(data, lang, charts)
                     cards.attach(deck, charts, base + data.lang(lang).prefix, data.lang(lang))  # the embed pages' tags
-                    drawings[lang] = cards.draw_cards(deck, data, data.lang(lang), files, pool=renderer.pool,
-                                                      cache=None if renderer.cache is None else renderer.cache.parent / "cards")
+                    drawings[lang] = cards.draw_cards(deck, data, data.lang(lang), files, card_cache, renderer.pool)
                 with step(f"make_pages.{lang}"):
                     nav = make_pages(data, lang, charts, docs)
                     write_embed_pages(charts, files, docs, data.lang(lang))
@@ -235,7 +235,7 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
                 print(f"cards.{lang}: {drawings[lang].drawn} of {len(drawings[lang].deck.cards)} drawn, "
                       f"{size / 1e6:.1f} MB", flush=True)
             renderer.prune()
-            cards.prune_cache(drawings.values(), None if renderer.cache is None else renderer.cache.parent / "cards")
+            cards.prune_cache(drawings.values(), card_cache)
     except BaseException:
         for child in sites:  # a failed build does not leave a child writing into the staging folder
             child.stop()
