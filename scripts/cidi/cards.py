@@ -33,16 +33,15 @@ ACCENT = "#0072B2"  # Okabe-Ito blue, the site's first category colour
 LOCALES = {"en": "en_US", "zh": "zh_CN"}
 
 
-
 @dataclass
 class Card:
     name: str  # file stem under cards/
     title: str
     alt: str  # og:image:alt: what the card shows, key number included
-    number: str = ""  # the key number, formatted, and what it is
-    number_label: str = ""
+    number: str = ""  # the key number, formatted
+    number_label: str = ""  # what it is ("points of 100 · rank 1 of 31")
     subtitle: str = ""  # a chart's subtitle, printed beside a tall chart
-    tiles: dict | None = None  # tile map: {"field": ..., "values": {adcode: value}, "highlight": adcode or None}
+    tiles: dict | None = None  # the tile map: {"values": {adcode: value}, "highlight": adcode}
     chart: str | None = None  # a chart's id: its embed SVG is the picture
     pages: list[str] = field(default_factory=list)  # page URLs (relative to the language root) sharing it
 
@@ -59,7 +58,7 @@ def tile_values(rows: list[dict], field_name: str) -> dict[str, float]:
 
 
 def page_cards(data, L) -> list[Card]:
-    """The home, province and dimension cards; every other page shares its first chart's card, or the home card."""
+    """The cards drawn for pages: the home page's, each province's and each dimension's."""
     from cidi.views import pages
 
     f, n = L.f, data.n
