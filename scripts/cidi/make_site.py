@@ -13,7 +13,7 @@ import os
 import shutil
 from pathlib import Path
 
-from cidi import paths
+from cidi import cards, paths
 from cidi.fetch_js import installed_files
 from cidi.i18n import LANGS
 from cidi.load_sources import parse_yaml
@@ -183,9 +183,11 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
     base = site_url()
     data = SiteData(sources, indices, robust, descriptor, meta or read_metadata(), staging / "data", base_url=base)
     sites: list = []  # MkDocs builds running in child processes
+    drawings: dict = {}  # the social cards of each language (cidi.cards), drawn by the chart workers
     try:
         with Renderer(png=png, cache=default_cache()) as renderer:
             rendering = {}
+            card_cache = None if renderer.cache is None else renderer.cache.parent / "cards"
             for lang in LANGS:  # the workers draw one language's charts while the next one's are built
                 with step(f"make_charts.{lang}"):  # the first language's charts are drawn as they are made
                     charts = make_charts_cached(data, lang, None if renderer.cache is None else renderer.cache.parent / "specs",
@@ -198,6 +200,10 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
                     charts, files = rendering[lang].charts, localize_files(rendering[lang].result(), lang)
                 print(f"charts.{lang}: {rendering[lang].rendered} of {len(charts)} rendered, the others taken from "
                       "the cache", flush=True)
+                with step(f"cards.{lang}"):  # printed twice: the cards' drawings started, and written
+                    deck = cards.deck(data, lang, charts)
+                    cards.attach(deck, charts, base + data.lang(lang).prefix, data.lang(lang))  # the embed pages' tags
+                    drawings[lang] = cards.draw_cards(deck, data, data.lang(lang), files, card_cache, renderer.pool)
                 with step(f"make_pages.{lang}"):
                     nav = make_pages(data, lang, charts, docs)
                     write_embed_pages(charts, files, docs, data.lang(lang), data.base_url)
@@ -207,7 +213,8 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
                         for name, path in installed_files().items():
                             shutil.copyfile(path, js / name)
                 args = (lang, docs, staging / ("site" if lang == "en" else f"site-{lang}"), nav, descriptor["created"],
-                        {**language_switch(lang, base), "cidi_cite": cite_block(data.meta, data.lang(lang))},
+                        {**language_switch(lang, base), "cidi_cite": cite_block(data.meta, data.lang(lang)),
+                         "cidi_cards": deck.tags()},
                         base + data.lang(lang).prefix,
                         None if renderer.cache is None else renderer.cache.parent / SITE_CACHE)
                 if lang != LANGS[-1]:  # on the other core, while the next language's pages are written
@@ -223,7 +230,12 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
                 charts_folder = staging / ("site" if lang == "en" else f"site-{lang}") / "charts"
                 for chart_id, png in pngs.items():
                     (charts_folder / f"{chart_id}.png").write_bytes(png)
+                with step(f"cards.{lang}"):
+                    size = drawings[lang].write(charts_folder.parent / "cards")
+                print(f"cards.{lang}: {drawings[lang].drawn} of {len(drawings[lang].deck.cards)} drawn, "
+                      f"{size / 1e6:.1f} MB", flush=True)
             renderer.prune()
+            cards.prune_cache(drawings.values(), card_cache)
     except BaseException:
         for child in sites:  # a failed build does not leave a child writing into the staging folder
             child.stop()

@@ -24,7 +24,7 @@ SIZES = (31, 300, 3000)
 SCALE_TIMEOUT = 60  # seconds per synthetic size; a step still running then is reported as such
 MEMORY_BUDGET = 4 * 10**9  # bytes the robustness step may use in the scaling runs (24 GB, 2 cores)
 PIPELINE_STEPS = ("load_sources", "compute_indices", "robustness", "write_package", "validate_package")
-SITE_STEPS_PER_CHART = ("render_charts", "make_pages")
+SITE_STEPS_PER_CHART = ("render_charts", "make_pages", "cards")  # a chart has its social card
 
 
 def robustness_peak_bytes(regions: int, replications: int, chunk: int = CHUNK) -> int:
@@ -134,7 +134,7 @@ def step_seconds(steps: dict[str, float], name: str) -> float:
 
 
 def site_estimate(steps: dict[str, float], site: Path, sizes: tuple[int, ...]) -> list[str]:
-    """Estimated site steps at N regions, from the measured build: (render_charts + make_pages)
+    """Estimated site steps at N regions, from the measured build: (render_charts + make_pages + cards)
     per chart x charts at N, plus mkdocs_build per page x pages at N, both languages. Per-region
     charts and pages are those named after a province slug (province pages, their charts and embeds)."""
     if not all(step_seconds(steps, s) for s in SITE_STEPS_PER_CHART) or not (site / "charts").is_dir():
@@ -156,7 +156,7 @@ def site_estimate(steps: dict[str, float], site: Path, sizes: tuple[int, ...]) -
         charts_at = len(charts) + per_region_charts * (regions - n)
         pages_at = len(pages) + per_region_pages * (regions - n)
         lines.append(figure(f"estimate.site.{regions}", per_chart * charts_at + per_page * pages_at, "s"))
-    lines.append(note("estimate", "ESTIMATES, not measurements: site steps (render_charts + make_pages + "
+    lines.append(note("estimate", "ESTIMATES, not measurements: site steps (render_charts + make_pages + cards + "
                                   "mkdocs_build) extrapolated linearly from the full build; a lower bound "
                                   "for steps that grow faster than the number of charts and pages"))
     return lines

@@ -495,7 +495,8 @@ def dimension_importance(data, key, L, id) -> Chart:
         y=alt.Y("dimension_name:N", sort=order, title=None),
         yOffset=alt.YOffset("measure:N", sort=labels),
         x=alt.X("share:Q", title=L.t("chart.imp.axis"), axis=alt.Axis(format="%")),
-        color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=labels, range=categorical(3))),
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=labels, range=categorical(3)),
+                        legend=alt.Legend(labelLimit=280)),  # Vega's 160 px cut "Share of the variance of th…"
         tooltip=[alt.Tooltip("dimension_name:N", title=L.t("word.dimension")),
                  alt.Tooltip("measure:N", title=L.t("chart.imp.measure")),
                  alt.Tooltip("share:Q", title=L.t("chart.imp.axis"), format=".1%")])
