@@ -106,6 +106,60 @@ def test_the_chart_catalogue_fits_a_phone_with_an_embed_box_open(chromium, serve
     assert overflow <= 0, f"/charts/ scrolls sideways by {overflow} px with its embed boxes open"
 
 
+@pytest.mark.parametrize("home", ["", "zh/"], ids=["en", "zh"])
+@pytest.mark.parametrize("typed", ["guang", "广东"])
+def test_the_finder_reaches_a_province_by_keyboard(chromium, server, home, typed):
+    with open_on(chromium, server, home, PHONE) as (page, watch):
+        finder = page.locator("#cidi-finder-input")
+        assert finder.get_attribute("role") == "combobox"
+        finder.focus()
+        page.keyboard.type(typed)
+        options = page.locator("#cidi-finder-options [role=option]")
+        names = options.all_inner_texts()
+        assert names and ("Guangdong" in names[0] or "广东" in names[0]), names
+        if typed == "guang":  # Guangxi answers to it too
+            assert len(names) == 2 and finder.get_attribute("aria-expanded") == "true"
+        page.keyboard.press("ArrowDown")
+        assert finder.get_attribute("aria-activedescendant") == options.first.get_attribute("id")
+        assert options.first.get_attribute("aria-selected") == "true"
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**/{home}provinces/guangdong/")
+        assert watch.problems() == []
+
+
+def test_the_finder_without_javascript_lists_the_provinces(chromium, server):
+    """The field keeps the browser's suggestions (a datalist of all 31) and its button leads to /provinces/."""
+    context = chromium.new_context(**PHONE, java_script_enabled=False, service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/", wait_until="load")
+        assert page.locator("#cidi-finder-list option").count() == 31
+        assert page.locator("#cidi-finder-input").get_attribute("list") == "cidi-finder-list"
+        page.locator(".cidi-finder__go").click()
+        page.wait_for_url("**/provinces/?q=")
+    finally:
+        context.close()
+
+
+SEARCH_INDEX = "search/search_index.json"
+
+
+@pytest.mark.parametrize("kind, query", [("province", "Guangdong"), ("zh-province", "广东")])
+def test_search_loads_its_index_only_when_opened_and_then_finds_a_province(chromium, server, kind, query):
+    with open_on(chromium, server, PAGE_TYPES[kind], PHONE, wait="networkidle") as (page, watch):
+        page.wait_for_timeout(300)
+        assert not [url for url in watch.requests if SEARCH_INDEX in url or "/workers/search." in url], \
+            "the search index or worker loaded before search was opened"
+        page.locator("label.md-header__button[for='__search']").tap()
+        field = page.locator("input[data-md-component='search-query']")
+        field.fill(query)
+        page.keyboard.press("End")  # the theme searches on keyup
+        result = page.locator(".md-search-result__item a[href*='provinces/guangdong/']").first
+        result.wait_for(timeout=15000)
+        assert [url for url in watch.requests if url.endswith(SEARCH_INDEX)], "search worked without its index?"
+        assert watch.problems() == []
+
+
 @pytest.mark.parametrize("kind", ["home", "province", "provinces"])
 def test_no_serious_accessibility_violations_on_a_phone(chromium, server, kind):
     with open_on(chromium, server, PAGE_TYPES[kind], PHONE, wait="networkidle") as (page, _):
