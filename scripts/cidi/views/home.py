@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from cidi.charts import specs
+from cidi.search_terms import terms
 from cidi.views import ChartSlot, View
 from cidi.views.dimensions import national_extremes
+from cidi.views.provinces import PROVINCE, other_name
 
 TOP_N = 10
 
@@ -25,6 +27,15 @@ def regional_gap(data, L) -> dict:
             "top_n": f.count(len(top)), "top_in_high": f.count(sum(p["region"] == high for p in top))}
 
 
+def finder_options(data, L) -> list[dict]:
+    """The province finder's choices, in the order of the menu: the name in the page's language, the other
+    language's name beside it, and every name a reader may type (the page's search terms, lower case)."""
+    order = sorted(data.ranked, key=lambda p: p["adcode"] if L.zh else L.province_full(p["province"]))
+    return [{"name": L.province_full(p["province"]), "other": other_name(p, L), "slug": p["slug"],
+             "terms": " | ".join(dict.fromkeys(t.lower() for t in [*terms(PROVINCE, {"slug": p["slug"]}, data, L), p["slug"]]))}
+            for p in order]
+
+
 def home_context(data, key, L) -> dict:
     f = L.f
     leader, second, last = data.ranked[0], data.ranked[1], data.ranked[-1]
@@ -42,6 +53,7 @@ def home_context(data, key, L) -> dict:
         "region": regional_gap(data, L),
         "extremes": national_extremes(data, L),
         "replications": f.count(data.robust.settings.replications),
+        "finder": finder_options(data, L),
     }
 
 

@@ -24,8 +24,13 @@ def index_context(data, key, L) -> dict:
     rows = [{"rank": L.f.rank(p["rank"]), "name": L.province_full(p["province"]), "other": other_name(p, L),
              "slug": p["slug"], "region": L.region(p["region"]), "total": L.f.score(p["total"]), **relative(p, data, L)}
             for p in data.ranked]
+    by_region = [{"name": L.region(r), "count": L.f.count(len(data.members(r))),
+                  "members": [{"name": L.province_full(p["province"]), "other": other_name(p, L), "slug": p["slug"],
+                               "rank": L.f.rank(p["rank"])} for p in data.members(r)]}
+                 for r in data.regions]
     return {"title": L.t("provs.title"), "description": L.t("provs.description", n=data.n),
-            "intro": L.t("provs.intro", n=data.n, not_assessed=data.not_assessed(L)), "rows": rows}
+            "intro": L.t("provs.intro", n=data.n, not_assessed=data.not_assessed(L)), "rows": rows,
+            "by_region": by_region}
 
 
 def csv_name(slug: str) -> str:
