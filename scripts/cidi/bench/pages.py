@@ -48,15 +48,15 @@ PAGE_BUDGETS = {
     "province": (100 * KB, 300 * KB),  # 96.8 / 279.9
     "provinces": (85 * KB, 85 * KB),  # 72.4 / 72.4; 81.0 with issue 13's tables for phones and the list by region
     "dimension": (115 * KB, 340 * KB),  # 106.3 / 310.5
-    "dimensions": (85 * KB, 280 * KB),  # 76.5 / 257.1
-    "regions": (85 * KB, 280 * KB),  # 76.5 / 256.9
+    "dimensions": (90 * KB, 280 * KB),  # 76.5 / 257.1; 85.1 with issue 17's embed looks, image codes and print sheet
+    "regions": (90 * KB, 280 * KB),  # 76.5 / 256.9; 85.0 with issue 17 (as dimensions)
     "national-figures": (85 * KB, 85 * KB),  # 76.0 / 76.0
-    "methodology": (85 * KB, 85 * KB),  # 76.4 / 76.4
+    "methodology": (90 * KB, 90 * KB),  # 76.4 / 76.4; 85.3 with issue 17 (as dimensions)
     "robustness": (110 * KB, 310 * KB),  # 82.8 / 265.4; issue 15 added a chart and four tables: 95.3 first view;
     # 105.5 with the column names that issue 13 writes on its table cells for phones
     "data": (100 * KB, 100 * KB),  # 81.3 / 81.3; 91.5 with issue 16's Excel advice, JSON-LD and changelog and
     # issue 15's eight new tables
-    "about": (80 * KB, 80 * KB),  # 72.5 / 72.5
+    "about": (85 * KB, 85 * KB),  # 72.5 / 72.5; about 80 with issue 17 (as dimensions)
     "charts": (1180 * KB, 1180 * KB),  # 1032.7 / 1032.7; 1121.7 with the 32 charts of issue 15 (31 rank distributions)
     "explore": (110 * KB, 330 * KB),  # 99.3 / 302.6
     "404": (80 * KB, 80 * KB),  # 70.7 / 70.7
