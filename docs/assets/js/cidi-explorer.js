@@ -53,7 +53,7 @@
     return function () {
       var target = Math.max(frame.clientWidth, tiles + 2 * view.padding().left);
       var width = Math.max(120, Math.min(natural, Math.floor(target - overhead)));
-      if (width !== view.signal(BARS_WIDTH)) view.signal(BARS_WIDTH, width).runAsync();
+      if (width !== view.signal(BARS_WIDTH)) view.signal(BARS_WIDTH, width).resize().runAsync();  // resize: the SVG follows
     };
   }
 

@@ -676,7 +676,8 @@ def explorer(data, key, L, id) -> Chart:
         alt.Tooltip("name:N", title=L.t("word.province")),
         alt.Tooltip("custom:Q", title=L.t("chart.explorer.custom"), format=".2f")]).transform_calculate(
         custom=f"datum.assessed ? {score} : null").transform_calculate(ink=ink)
-    chart = alt.vconcat(bars + stamp, tile_chart).add_params(*params).resolve_scale(color="independent")
+    # centred: the bars and their labels over the map, so on a phone the bars can be drawn as wide as the map
+    chart = alt.vconcat(bars + stamp, tile_chart, center=True).add_params(*params).resolve_scale(color="independent")
     leader = wide.iloc[0]
     alt_text = L.t("chart.explorer.alt", leader=leader["province"], total=L.f.score(leader["recomputed_total"]),
                    n_dims=len(dims))
