@@ -63,7 +63,7 @@ def finish(chart, *, L, id, title, subtitle, alt_text, data, narrow: bool = Fals
     (the tile maps) prints its subtitle a sentence a line and its source on two lines, so no text
     makes it wider than its marks (its labels would shrink on a phone)."""
     inner = chart.to_dict(validate=False)  # validated in the tests (here it would cost seconds)
-    source = f"{L.t('source.line')} · {L.t('licence.line')}"
+    source, shown = f"{L.t('source.line')} · {L.t('licence.line')}", subtitle  # shown: in HTML, one paragraph
     if narrow:
         first, _, rest = source.partition(" · ")
         source, subtitle = [first, rest], lines(subtitle)
@@ -86,7 +86,7 @@ def finish(chart, *, L, id, title, subtitle, alt_text, data, narrow: bool = Fals
     for column, digits in CSV_DECIMALS.items():
         if column in data.columns and data[column].dtype.kind == "f":
             data[column] = data[column].round(digits)
-    return Chart(id=id, group="", title=title, subtitle=subtitle, alt=alt_text, data=data,
+    return Chart(id=id, group="", title=title, subtitle=shown, alt=alt_text, data=data,
                  spec=spec, page="", lang=L.code)
 
 
