@@ -297,3 +297,21 @@ def test_the_embedded_explorer_is_interactive_without_a_pointer(chromium, server
         tab_to_slider(page, limit=10)
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("prefix", LANGS)
+def test_no_serious_accessibility_violations_on_a_phone_with_custom_weights(chromium, server, prefix, scheme):
+    from test_accessibility import blocking_violations, describe
+
+    context = chromium.new_context(viewport={"width": 360, "height": 800}, is_mobile=True, has_touch=True,
+                                   color_scheme=scheme, service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/{prefix}explore/?w=30,16,16,10,13,12", wait_until="networkidle")
+        wait_ready(page)
+        assert page.locator(".cidi-explorer__stamp").is_visible()
+        violations = blocking_violations(page)
+    finally:
+        context.close()
+    assert violations == [], describe(violations)
