@@ -41,19 +41,34 @@
   }
 
   // On a narrow screen the bars are drawn again for the column's width (no narrower than the tile map
-  // below them), so their labels are not scaled down with a desktop-wide picture.
-  var BARS_WIDTH = "concat_0_concat_0_width", TILES_WIDTH = "tiles_width";  // Vega-Lite's names (vconcat in vconcat)
+  // below them) and their text is enlarged, so it is not scaled down with a desktop-wide picture.
+  var BARS_WIDTH = "concat_0_concat_0_width", BARS_HEIGHT = "concat_0_concat_0_height", TILES_WIDTH = "tiles_width";  // Vega-Lite's names (vconcat in vconcat)
+  var TEXT_SIZE = "bars_text_size", NARROW_TEXT = 15;  // the spec's parameter (specs.EXPLORER_TEXT_SIZE)
 
   function barsFitter(view, frame) {
-    var svg = frame.querySelector("svg");
-    var natural, tiles;
-    try { natural = view.signal(BARS_WIDTH); tiles = view.signal(TILES_WIDTH); } catch (e) { return function () {}; }
-    if (!svg || !natural) return function () {};
-    var overhead = Number(svg.getAttribute("width")) - natural;  // labels, axis, padding (the bars are the widest part)
+    var natural, height, tiles, text;
+    try {
+      natural = view.signal(BARS_WIDTH); height = view.signal(BARS_HEIGHT);
+      tiles = view.signal(TILES_WIDTH); text = view.signal(TEXT_SIZE);
+    } catch (e) { return function () {}; }
+    var svg = function () { return frame.querySelector("svg"); };
+    if (!svg() || !natural) return function () {};
+    var wide = Number(svg().getAttribute("width"));  // the bars (with their labels) are the widest part
+    var running = Promise.resolve();
     return function () {
-      var target = Math.max(frame.clientWidth, tiles + 2 * view.padding().left);
-      var width = Math.max(120, Math.min(natural, Math.floor(target - overhead)));
-      if (width !== view.signal(BARS_WIDTH)) view.signal(BARS_WIDTH, width).resize().runAsync();  // resize: the SVG follows
+      var narrow = frame.clientWidth < wide;
+      running = running.then(function () {
+        // at the natural width the bars are the widest part: their labels' width is the SVG's less the bars'
+        var scale = narrow ? NARROW_TEXT / text : 1;  // taller rows for the larger labels
+        return view.signal(TEXT_SIZE, text * scale).signal(BARS_HEIGHT, Math.round(height * scale))
+          .signal(BARS_WIDTH, natural).resize().runAsync();
+      }).then(function () {
+        if (!narrow) return;
+        var overhead = Number(svg().getAttribute("width")) - natural;
+        var target = Math.max(frame.clientWidth, tiles + 2 * view.padding().left);
+        var width = Math.max(120, Math.min(natural, Math.floor(target - overhead)));
+        return view.signal(BARS_WIDTH, width).resize().runAsync();
+      });
     };
   }
 

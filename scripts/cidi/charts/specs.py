@@ -620,6 +620,7 @@ def custom_order_expr(maxima: dict[str, int]) -> str:
 
 
 SLIDER_MAX = 50  # a slider's largest weight (points); the official weights are 12 to 25
+EXPLORER_TEXT_SIZE = "bars_text_size"  # the explorer's parameter of its bars' label size (set by cidi-explorer.js)
 
 
 def explorer(data, key, L, id) -> Chart:
@@ -640,6 +641,9 @@ def explorer(data, key, L, id) -> Chart:
     score = custom_score_expr(maxima)
     ranked = pd.concat([data_rows, order_units(wide, maxima)], axis=1)
     moves = [L.t("chart.explorer.higher"), L.t("chart.explorer.same"), L.t("chart.explorer.lower")]
+    # the bars' text size: cidi-explorer.js enlarges it where the chart is shown narrower than drawn (a phone)
+    text_size = alt.ExprRef(EXPLORER_TEXT_SIZE)
+    params.append(alt.param(name=EXPLORER_TEXT_SIZE, value=CONFIG["axis"]["labelFontSize"]))
     tooltip = [alt.Tooltip("province:N", title=L.t("word.province")),
                alt.Tooltip("custom:Q", title=L.t("chart.explorer.custom"), format=".2f"),
                alt.Tooltip("custom_rank:Q", title=L.t("chart.explorer.custom_rank")),
@@ -651,8 +655,10 @@ def explorer(data, key, L, id) -> Chart:
         custom_rank="row_number()", sort=[alt.SortField("custom_order", order="descending"), alt.SortField("rank")]
     ).transform_calculate(shift="datum.rank - datum.custom_rank").transform_calculate(
         move=f"datum.shift > 0 ? '{moves[0]}' : datum.shift < 0 ? '{moves[2]}' : '{moves[1]}'").mark_bar().encode(
-        y=alt.Y("province:N", sort=alt.EncodingSortField("custom_rank", order="ascending"), title=None),
-        x=alt.X("custom:Q", title=L.t("chart.explorer.axis"), scale=alt.Scale(domain=[0, best_possible])),
+        y=alt.Y("province:N", sort=alt.EncodingSortField("custom_rank", order="ascending"), title=None,
+                axis=alt.Axis(labelFontSize=text_size)),
+        x=alt.X("custom:Q", title=L.t("chart.explorer.axis"), scale=alt.Scale(domain=[0, best_possible]),
+                axis=alt.Axis(labelFontSize=text_size, titleFontSize=text_size)),
         color=alt.Color("move:N", title=L.t("chart.explorer.move_legend"),
                         scale=alt.Scale(domain=moves, range=[OKABE_ITO[0], MUTED, OKABE_ITO[5]])),
         tooltip=tooltip + [alt.Tooltip("shift:Q", title=L.t("chart.explorer.moved"))],
