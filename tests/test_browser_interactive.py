@@ -1,5 +1,5 @@
-"""What a reader does with the interactive parts, in a real browser: the explorer's sliders, its
-shared URL and stamp, and an embed code pasted into someone else's page."""
+"""What a reader does with the interactive parts, in a real browser: an embed code pasted into someone
+else's page (the explorer's sliders, shared URL and stamp: ``test_browser_explorer.py``)."""
 from __future__ import annotations
 
 import html
@@ -8,81 +8,9 @@ import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-import pandas as pd
 import pytest
-from browsing import open_page
 
 pytestmark = pytest.mark.browser
-
-
-def bars(page) -> list[dict]:
-    """The explorer's ranking as the browser computed it: [{province, custom, custom_rank, rank}]."""
-    return page.evaluate("""() => {
-        const view = document.querySelector('#cidi-explorer .cidi-chart').cidiView;
-        for (let i = 0; i < 10; i++) {
-            let rows; try { rows = view.data('data_' + i); } catch (e) { continue; }
-            if (rows && rows.length && 'custom_rank' in rows[0])
-                return rows.map(r => ({province: r.province, custom: r.custom, custom_rank: r.custom_rank, rank: r.rank}));
-        }
-        return [];
-    }""")
-
-
-def open_explorer(chromium, server, query: str = ""):
-    context = open_page(chromium, server, f"explore/{query}")
-    page, watch, _ = context.__enter__()
-    page.wait_for_selector('#cidi-explorer figure[data-state="interactive"]', timeout=15000)
-    page.wait_for_function("() => document.querySelector('.cidi-explorer__status').textContent.length > 0")
-    return context, page, watch
-
-
-def test_explorer_at_official_weights_reproduces_the_published_scores(chromium, server, site_dir):
-    scores = pd.read_csv(site_dir / "data" / "scores.csv", dtype={"adcode": str}).set_index("province")
-    context, page, watch = open_explorer(chromium, server)
-    try:
-        rows = bars(page)
-        assert len(rows) == len(scores)
-        for row in rows:
-            assert row["custom"] == pytest.approx(scores.loc[row["province"], "recomputed_total"], abs=1e-6)
-        assert page.locator(".cidi-explorer__stamp").is_hidden(), "no stamp at the official weights"
-        assert "w=" not in page.url
-        assert not watch.problems(), watch.problems()
-    finally:
-        context.__exit__(None, None, None)
-
-
-def test_moving_a_slider_changes_the_ranking_the_url_and_stamps_the_view(chromium, server):
-    context, page, watch = open_explorer(chromium, server)
-    try:
-        before = [r["province"] for r in sorted(bars(page), key=lambda r: -r["custom"])]
-        slider = page.locator("input[type=range][name='w_internet_application']")
-        if not slider.count():
-            slider = page.locator(".vega-bind input[type=range]").nth(3)
-        slider.fill("0")  # Internet application weight to zero
-        page.wait_for_function("() => location.search.includes('w=')")
-        after = [r["province"] for r in sorted(bars(page), key=lambda r: -r["custom"])]
-        assert after != before, "the ranking changes when a weight changes"
-        assert re.search(r"w=18(%2C|,)16(%2C|,)16(%2C|,)0(%2C|,)13(%2C|,)12", page.url), page.url
-        assert page.locator(".cidi-explorer__stamp").is_visible()
-        assert "With your weights" in page.inner_text(".cidi-explorer__status")
-        drawn = page.locator("#cidi-explorer svg text", has_text="Custom weights — not the official index")
-        assert drawn.count() >= 1, "the stamp is drawn inside the chart, so exports carry it"
-        page.click('[data-action="reset"]')
-        page.wait_for_function("() => !location.search.includes('w=')")
-        assert [r["province"] for r in sorted(bars(page), key=lambda r: -r["custom"])] == before
-        assert not watch.problems(), watch.problems()
-    finally:
-        context.__exit__(None, None, None)
-
-
-def test_a_shared_link_restores_the_weights(chromium, server):
-    context, page, _ = open_explorer(chromium, server, "?w=30,16,16,10,13,12")
-    try:
-        assert page.locator(".cidi-explorer__stamp").is_visible()
-        values = page.eval_on_selector_all(".vega-bind input[type=range]", "els => els.map(e => Number(e.value))")
-        assert values == [30, 16, 16, 10, 13, 12]
-    finally:
-        context.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="module")

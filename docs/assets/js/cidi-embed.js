@@ -110,3 +110,13 @@
     figure.addEventListener("touchstart", upgrade, { once: true, passive: true });
   }
 })();
+
+/* The explorer's embed: its sliders are the point of it, and a keyboard reader never points at the chart,
+   so it turns interactive at once (the ?w= weights are read by the upgrade above). */
+(function () {
+  "use strict";
+  var figure = document.getElementById("chart");
+  if (figure && !figure.dataset.state && /\/explorer\.embed\.vg\.json$/.test(figure.dataset.spec || "")) {
+    figure.dispatchEvent(new Event("pointerenter"));
+  }
+})();

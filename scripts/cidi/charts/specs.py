@@ -63,7 +63,7 @@ def finish(chart, *, L, id, title, subtitle, alt_text, data, narrow: bool = Fals
     (the tile maps) prints its subtitle a sentence a line and its source on two lines, so no text
     makes it wider than its marks (its labels would shrink on a phone)."""
     inner = chart.to_dict(validate=False)  # validated in the tests (here it would cost seconds)
-    source = f"{L.t('source.line')} · {L.t('licence.line')}"
+    source, shown = f"{L.t('source.line')} · {L.t('licence.line')}", subtitle  # shown: in HTML, one paragraph
     if narrow:
         first, _, rest = source.partition(" · ")
         source, subtitle = [first, rest], lines(subtitle)
@@ -86,7 +86,7 @@ def finish(chart, *, L, id, title, subtitle, alt_text, data, narrow: bool = Fals
     for column, digits in CSV_DECIMALS.items():
         if column in data.columns and data[column].dtype.kind == "f":
             data[column] = data[column].round(digits)
-    return Chart(id=id, group="", title=title, subtitle=subtitle, alt=alt_text, data=data,
+    return Chart(id=id, group="", title=title, subtitle=shown, alt=alt_text, data=data,
                  spec=spec, page="", lang=L.code)
 
 
@@ -602,7 +602,26 @@ def custom_score_expr(maxima: dict[str, int]) -> str:
     return f"({total}) > 0 ? 100 * ({parts}) / ({total}) : 0"
 
 
+def order_units(scores: pd.DataFrame, maxima: dict[str, int]) -> pd.DataFrame:
+    """Each printed score as a whole number of a common unit, column ``k_<dimension>``: the score in
+    hundredths times lcm(maxima) / maximum_d. Then sum_d w_d k_d is the explorer's index times
+    lcm(maxima) x sum_d w_d / 100, a whole number when the weights are whole (the sliders' steps are),
+    exact in a browser's doubles (each k_d is at most 100 x lcm(maxima), 4,680,000 for 18, 16, 16, 25,
+    13, 12; with six weights of at most 50 the sum stays far below 2**53). So two provinces whose indices
+    are equal tie exactly instead of by floating-point noise (Shaanxi and Hunan both sum to 28.07).
+    """
+    unit = math.lcm(*maxima.values())
+    return pd.DataFrame({f"k_{d}": (scores[d] * 100).round().astype("int64") * (unit // m) for d, m in maxima.items()})
+
+
+def custom_order_expr(maxima: dict[str, int]) -> str:
+    """Vega expression that orders provinces exactly as :func:`custom_score_expr` does (see
+    :func:`order_units`); the explorer breaks its ties by the published rank."""
+    return " + ".join(f"{weight_param(d)} * datum.k_{d}" for d in maxima)
+
+
 SLIDER_MAX = 50  # a slider's largest weight (points); the official weights are 12 to 25
+EXPLORER_TEXT_SIZE = "bars_text_size"  # the explorer's parameter of its bars' label size (set by cidi-explorer.js)
 
 
 def explorer(data, key, L, id) -> Chart:
@@ -619,18 +638,28 @@ def explorer(data, key, L, id) -> Chart:
     params = [alt.param(name=weight_param(d), value=int(weights[d]),
                         bind=alt.binding_range(min=0, max=SLIDER_MAX, step=1, name=f"{L.dim(d)} ")) for d in dims]
     is_custom = " || ".join(f"{weight_param(d)} != {int(weights[d])}" for d in dims)
-    score = custom_score_expr({d: int(weights[d]) for d in dims})
+    maxima = {d: int(weights[d]) for d in dims}
+    score = custom_score_expr(maxima)
+    ranked = pd.concat([data_rows, order_units(wide, maxima)], axis=1)
     moves = [L.t("chart.explorer.higher"), L.t("chart.explorer.same"), L.t("chart.explorer.lower")]
+    # the bars' text size: cidi-explorer.js enlarges it where the chart is shown narrower than drawn (a phone)
+    text_size = alt.ExprRef(EXPLORER_TEXT_SIZE)
+    params.append(alt.param(name=EXPLORER_TEXT_SIZE, value=CONFIG["axis"]["labelFontSize"]))
     tooltip = [alt.Tooltip("province:N", title=L.t("word.province")),
                alt.Tooltip("custom:Q", title=L.t("chart.explorer.custom"), format=".2f"),
                alt.Tooltip("custom_rank:Q", title=L.t("chart.explorer.custom_rank")),
                alt.Tooltip("rank:Q", title=L.t("chart.intervals.official"))]
-    bars = alt.Chart(inline(data_rows)).transform_calculate(
-        custom=score).transform_window(custom_rank="rank()", sort=[alt.SortField("custom", order="descending")]
+    # the custom order: exact (whole numbers, order_units), ties broken by the published rank, so at the
+    # official weights every province keeps its published rank and none is marked as moved
+    bars = alt.Chart(inline(ranked)).transform_calculate(
+        custom=score, custom_order=custom_order_expr(maxima)).transform_window(
+        custom_rank="row_number()", sort=[alt.SortField("custom_order", order="descending"), alt.SortField("rank")]
     ).transform_calculate(shift="datum.rank - datum.custom_rank").transform_calculate(
         move=f"datum.shift > 0 ? '{moves[0]}' : datum.shift < 0 ? '{moves[2]}' : '{moves[1]}'").mark_bar().encode(
-        y=alt.Y("province:N", sort=alt.EncodingSortField("custom", order="descending"), title=None),
-        x=alt.X("custom:Q", title=L.t("chart.explorer.axis"), scale=alt.Scale(domain=[0, best_possible])),
+        y=alt.Y("province:N", sort=alt.EncodingSortField("custom_rank", order="ascending"), title=None,
+                axis=alt.Axis(labelFontSize=text_size)),
+        x=alt.X("custom:Q", title=L.t("chart.explorer.axis"), scale=alt.Scale(domain=[0, best_possible]),
+                axis=alt.Axis(labelFontSize=text_size, titleFontSize=text_size)),
         color=alt.Color("move:N", title=L.t("chart.explorer.move_legend"),
                         scale=alt.Scale(domain=moves, range=[OKABE_ITO[0], MUTED, OKABE_ITO[5]])),
         tooltip=tooltip + [alt.Tooltip("shift:Q", title=L.t("chart.explorer.moved"))],
@@ -654,9 +683,11 @@ def explorer(data, key, L, id) -> Chart:
         alt.Tooltip("name:N", title=L.t("word.province")),
         alt.Tooltip("custom:Q", title=L.t("chart.explorer.custom"), format=".2f")]).transform_calculate(
         custom=f"datum.assessed ? {score} : null").transform_calculate(ink=ink)
-    chart = alt.vconcat(bars + stamp, tile_chart).add_params(*params).resolve_scale(color="independent")
+    # centred: the bars and their labels over the map, so on a phone the bars can be drawn as wide as the map
+    chart = alt.vconcat(bars + stamp, tile_chart, center=True).add_params(*params).resolve_scale(color="independent")
     leader = wide.iloc[0]
     alt_text = L.t("chart.explorer.alt", leader=leader["province"], total=L.f.score(leader["recomputed_total"]),
                    n_dims=len(dims))
+    # narrow: no line of text is wider than the tile map, so on a phone the bars can be drawn as narrow as it
     return finish(chart, L=L, id=id, title=L.t("chart.explorer.title"), subtitle=L.t("chart.explorer.subtitle"),
-                  alt_text=alt_text, data=data_rows)
+                  alt_text=alt_text, data=data_rows, narrow=True)

@@ -232,7 +232,7 @@ def explore_context(data, key, L) -> dict:
     return {"title": L.t("explore.title"), "description": L.t("explore.description"),
             "intro": L.t("explore.intro", weights=weights),
             "official": ",".join(f"{d['id']}:{f.count(d['weight'])}" for d in data.dims),
-            "example": ",".join(f.count(d["weight"]) for d in data.dims)}
+            "example": ",".join(f.count(d["weight"]) for d in data.dims), "slider_max": f.count(specs.SLIDER_MAX)}
 
 
 METHODOLOGY = View(name="methodology", path="methodology/index.md", template="methodology/index.md",
