@@ -69,6 +69,8 @@ def rewrite_table(body: str, mode: str, keep: set[int]) -> str:
             attrs += f' data-label="{header[column - 1]}"'
         if mode == "stack":
             attrs += ' role="columnheader"' if tag == "th" else ' role="cell"'
+            if tag == "td" and content.strip():  # one box beside the column's name, however many elements the cell holds
+                content = f'<span class="cidi-cell">{content}</span>'
         return f"<{tag}{attrs}>{content}</{tag}>"
 
     def row(match: re.Match) -> str:
