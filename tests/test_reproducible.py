@@ -32,12 +32,13 @@ def test_a_second_build_is_byte_identical(site_dir, tmp_path):
     assert not differ, f"{len(differ)} files differ between two builds, e.g. {differ[:10]}"
 
     # A rebuild after editing one English page: the Chinese site comes from the site cache unchanged,
-    # the English one is built again and shows the edit.
+    # the English one is built again, converting only the edited page, and shows the edit.
     page = repo / "docs" / "about.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nA sentence added by the test.\n", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "cidi.build"], env=env, cwd=repo, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "site.zh: taken from the cache" in result.stdout and "site.en: taken from the cache" not in result.stdout
+    assert "pages: 1 of " in result.stdout, "the English pages that did not change were converted again"
     third = tree_digest(repo / "build" / "site")
     assert "A sentence added by the test." in (repo / "build" / "site" / "about" / "index.html").read_text("utf-8")
     zh_changed = [name for name in second if name.startswith("zh/") and second[name] != third.get(name)]

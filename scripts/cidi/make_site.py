@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import shutil
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from cidi import cards, paths
@@ -43,12 +44,88 @@ def site_url() -> str:
     return os.environ.get("CIDI_SITE_URL") or parse_yaml(paths.MKDOCS_YML.read_text(encoding="utf-8"))["site_url"]
 
 
+class MarkdownCache:
+    """MkDocs' Markdown-to-HTML step (``Page.render``) of each page, kept from the last build of a
+    language in one file: a rebuild converts only the pages whose Markdown, place or surroundings
+    changed. The key holds everything the conversion reads: the page's Markdown (after the hooks),
+    its paths, the paths of every file of the site (links are resolved and checked against them),
+    the Markdown and validation settings and the installed versions. The file is written only after
+    a build without warnings, so a page whose links warned is converted, and warns, again."""
+
+    def __init__(self, path: Path):
+        import pickle
+
+        self.path = path
+        try:
+            self.old: dict[str, bytes] = pickle.loads(path.read_bytes())
+        except Exception:  # noqa: BLE001 - none yet, or from another version: convert every page
+            self.old = {}
+        self.new: dict[str, bytes] = {}
+        self._digests: dict[int, str] = {}
+        self.converted = 0
+
+    def _settings(self, config, files) -> str:
+        if id(files) not in self._digests:
+            named = lambda value: f"{type(value).__module__}.{getattr(value, '__qualname__', type(value).__qualname__)}"
+            digest = hashlib.sha256(json.dumps(
+                [[[f.src_uri, f.dest_uri, f.url] for f in sorted(files, key=lambda f: f.src_uri)],
+                 config["markdown_extensions"], config["mdx_configs"], config["validation"],
+                 config["use_directory_urls"], config["site_url"]],
+                sort_keys=True, ensure_ascii=False, default=named).encode())
+            digest.update((paths.ROOT / "requirements.lock").read_bytes())
+            self._digests[id(files)] = digest.hexdigest()
+        return self._digests[id(files)]
+
+    def key(self, page, config, files) -> str:
+        return hashlib.sha256(json.dumps([page.markdown, page.file.src_uri, page.file.dest_uri, page.file.url,
+                                          self._settings(config, files)], ensure_ascii=False).encode()).hexdigest()
+
+    @contextmanager
+    def installed(self):
+        """``Page.render`` answered from the cache while the block runs."""
+        import pickle
+
+        from mkdocs.structure.pages import Page
+
+        original, cache = Page.render, self
+
+        def render(page, config, files):
+            key = cache.key(page, config, files)
+            if key not in cache.old:
+                original(page, config, files)
+                links = page.links_to_anchors
+                cache.old[key] = pickle.dumps(
+                    (page.content, page.toc, page._title_from_render, page.present_anchor_ids,
+                     None if links is None else {f.src_uri: anchors for f, anchors in links.items()}), protocol=5)
+                cache.converted += 1
+            cache.new[key] = cache.old[key]
+            content, toc, title, anchors, links = pickle.loads(cache.new[key])
+            page.content, page.toc, page._title_from_render, page.present_anchor_ids = content, toc, title, anchors
+            if links is not None:
+                page.links_to_anchors = {files.get_file_from_path(src): value for src, value in links.items()}
+
+        Page.render = render
+        try:
+            yield self
+        finally:
+            Page.render = original
+
+    def save(self) -> None:
+        import pickle
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}-{os.getpid()}")
+        temporary.write_bytes(pickle.dumps(self.new, protocol=5))  # this build's pages only: it does not grow
+        temporary.replace(self.path)
+
+
 def mkdocs_build(docs: Path, site: Path, nav: list, created: str | None = None,
-                 config_file: Path = paths.MKDOCS_YML, extra: dict | None = None, url: str | None = None) -> None:
+                 config_file: Path = paths.MKDOCS_YML, extra: dict | None = None, url: str | None = None,
+                 pages: Path | None = None) -> None:
     """``mkdocs build --strict`` of ``docs`` into ``site``; any warning fails the build.
 
     The sitemap's dates come from SOURCE_DATE_EPOCH, set to the package's ``created`` date, never
-    the clock.
+    the clock. ``pages``: a file keeping the pages' HTML for the next build (:class:`MarkdownCache`).
     """
     from datetime import datetime
 
@@ -64,15 +141,21 @@ def mkdocs_build(docs: Path, site: Path, nav: list, created: str | None = None,
     collector = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
+    markdown = MarkdownCache(pages) if pages is not None else None
     try:
         config = load_config(str(config_file), **overrides)
-        build(config)
+        with markdown.installed() if markdown is not None else nullcontext():
+            build(config)
     except SystemExit as exc:  # mkdocs aborts a strict build with warnings this way
         raise RuntimeError("mkdocs build --strict failed:\n  " + "\n  ".join(collector.messages)) from exc
     finally:
         logger.removeHandler(collector)
     if collector.messages:
         raise RuntimeError("mkdocs build --strict warned:\n  " + "\n  ".join(collector.messages))
+    if markdown is not None:
+        markdown.save()
+        print(f"pages: {markdown.converted} of {len(markdown.new)} converted from Markdown "
+              f"({len(markdown.new) - markdown.converted} taken from the cache)", flush=True)
 
 
 def chart_downloader(data, lang: str):
@@ -122,6 +205,7 @@ def language_switch(lang: str, base: str) -> dict:
 
 
 SITE_CACHE = "sites"  # beside the chart cache: the last MkDocs output of each language
+PAGE_CACHE = "pages"  # beside it: the pages' HTML of each language's last build (MarkdownCache)
 
 
 def site_key(lang: str, docs: Path, config_file: Path, overrides: list) -> str:
@@ -137,6 +221,43 @@ def site_key(lang: str, docs: Path, config_file: Path, overrides: list) -> str:
         digest.update(f"{path.relative_to(docs) if path.is_relative_to(docs) else path}\0".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:32]
+
+
+LABEL_CACHE = "labels"  # beside it: the charts' SVGs with their marks' labels cleaned (charts.aria), by language
+
+
+def localize_files_cached(files: dict[str, dict[str, bytes]], lang: str, cache: Path | None) -> dict[str, dict[str, bytes]]:
+    """:func:`~cidi.charts.aria.localize_files`, each chart's SVGs taken from ``cache`` (a folder, one
+    file per language) when the drawn files and the code that cleans them (charts/aria.py and the
+    formatter) are unchanged."""
+    import pickle
+
+    from cidi import formatting
+    from cidi.charts import aria
+
+    if cache is None:
+        return localize_files(files, lang)
+    code = hashlib.sha256(b"%s\0%s\0%s" % (lang.encode(), Path(aria.__file__).read_bytes(),
+                                             Path(formatting.__file__).read_bytes()))
+    keys = {}
+    for chart, parts in files.items():
+        digest = code.copy()
+        for suffix in sorted(parts):
+            digest.update(suffix.encode() + b"\0" + hashlib.sha256(parts[suffix]).digest())
+        keys[chart] = digest.hexdigest()
+    path = cache / f"{lang}.pickle"
+    try:
+        old: dict[str, dict[str, bytes]] = pickle.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - none yet, or unreadable: clean every chart's labels
+        old = {}
+    fresh = localize_files({chart: parts for chart, parts in files.items() if keys[chart] not in old}, lang)
+    new = {keys[chart]: old.get(keys[chart]) or {suffix: data for suffix, data in fresh[chart].items()
+                                                  if suffix.endswith("svg")} for chart in files}
+    cache.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}-{os.getpid()}")
+    temporary.write_bytes(pickle.dumps(new, protocol=5))  # this build's charts only: it does not grow
+    temporary.replace(path)
+    return {chart: {**parts, **new[keys[chart]]} for chart, parts in files.items()}
 
 
 def link_tree(source: Path, target: Path) -> None:
@@ -166,7 +287,8 @@ def mkdocs_step(lang: str, docs: Path, target: Path, nav: list, created: str, ex
                 link_tree(entry, target)
                 print(f"site.{lang}: taken from the cache", flush=True)
                 return
-        mkdocs_build(docs, target, nav, created, extra=extra, url=url, config_file=config_file)
+        mkdocs_build(docs, target, nav, created, extra=extra, url=url, config_file=config_file,
+                     pages=None if cache is None else cache.parent / PAGE_CACHE / f"{lang}.pickle")
         if entry is not None:
             for old in cache.glob(f"{lang}-*"):  # one entry per language: the latest
                 shutil.rmtree(old, ignore_errors=True)
@@ -197,7 +319,8 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
             for lang in LANGS:  # ... and the last ones while the first language's pages are written
                 docs = staging / f"docs-{lang}"
                 with step(f"render_charts.{lang}"):  # the wait for what is not drawn yet
-                    charts, files = rendering[lang].charts, localize_files(rendering[lang].result(), lang)
+                    charts, files = rendering[lang].charts, localize_files_cached(
+                        rendering[lang].result(), lang, None if renderer.cache is None else renderer.cache.parent / LABEL_CACHE)
                 print(f"charts.{lang}: {rendering[lang].rendered} of {len(charts)} rendered, the others taken from "
                       "the cache", flush=True)
                 with step(f"cards.{lang}"):  # printed twice: the cards' drawings started, and written
