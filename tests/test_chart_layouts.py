@@ -39,7 +39,7 @@ def test_every_narrow_layout_fits_a_phone_and_prints_no_text_below_12_px(site_di
 
 
 def test_narrow_layouts_use_the_width_they_are_given(site_dir):
-    """A narrow plot fills its 320 px (not a wide chart shrunk): at least 300 px wide."""
+    """A narrow layout fills its 320 px (not a wide chart shrunk): at least 300 px wide."""
     narrow = [float(SVG_WIDTH.search(p.read_text(encoding="utf-8")).group(1)) for p in narrow_files(site_dir, "en")]
     assert min(narrow) >= 300, min(narrow)
 

@@ -199,7 +199,8 @@ def catalogue_groups(charts: list[Chart], L: Lang, root: str, base_url: str) -> 
     """The chart catalogue: every chart of every view, by group, with its links and embed code."""
     return [{"title": L.t(f"charts.group.{group}"),
              "charts": [{"id": c.id, "title": c.title, "alt": c.alt, "page": c.page,
-                         "height": int(240 * c.height / c.width), "embed": embed_box(c, L, root, base_url)}
+                         "thumb": f"{c.id}.narrow.svg", "width": c.narrow_width, "height": c.narrow_height,
+                         "embed": embed_box(c, L, root, base_url)}
                         for c in charts if c.group == group]}
             for group in GROUPS]
 

@@ -40,6 +40,9 @@
   }
 
   var firstTap = null;
+  document.addEventListener("click", function (event) {  // a tap outside the chart hides the tooltip
+    if (tip && !(event.target.closest && event.target.closest(".vega"))) tip.hidden = true;
+  });
   function showAt(view, point) {  // the tooltip of the mark drawn at a point of the screen, if any
     var element = document.elementFromPoint(point.clientX, point.clientY);
     var item = element && element.__data__;

@@ -152,6 +152,9 @@
         upgrade(figure);
       }, { once: true, passive: true });
     });
+    document.addEventListener("click", function (event) {  // a tap outside the charts hides the tooltip
+      if (tooltipEl && !(event.target.closest && event.target.closest(".cidi-chart__vega"))) tooltipEl.hidden = true;
+    });
     window.addEventListener("resize", function () {
       clearTimeout(redrawTimer);
       redrawTimer = setTimeout(redrawCrossed, 200);

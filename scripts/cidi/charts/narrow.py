@@ -15,6 +15,7 @@ import unicodedata
 from cidi.charts import tiles
 
 NARROW = 320  # CSS px: a 360-px phone's column is 328 px, a 320-px embed shows the chart edge to edge
+WIDE = 640  # the site's wide layout (a tile map keeps its 428 px): 12-px text stays 11 px in a 587-px frame
 EMBED_WIDE = 600  # the embed's wide layout: shown from a 624-px iframe (600 px + its 12-px margins) up
 MIN_TEXT = 12  # px: the smallest text of a narrow layout
 NARROW_PADDING = 8
@@ -160,7 +161,7 @@ def _tile_view(view: dict, datasets: dict) -> None:
 
 INSIDE_LABELS = {"labelAlign": "left", "labelPadding": -4, "ticks": False, "domain": False, "labelColor": "#111827",
                  "zindex": 1}
-AXIS_TITLE = 200  # px: an x axis title wider than this goes on two lines (it would widen a narrow plot)
+AXIS_TITLE = 160  # px: an x axis title wider than this goes on two lines (it would widen a narrow plot)
 
 
 def _wrap_axis_titles(node) -> None:
@@ -173,6 +174,31 @@ def _wrap_axis_titles(node) -> None:
             x["title"] = wrap(x["title"], MIN_TEXT, AXIS_TITLE)
         for value in node.values():
             _wrap_axis_titles(value)
+
+
+def wrap_titles(spec: dict, line: float) -> dict:
+    """The spec (changed in place) with its title, subtitle and source line in lines of at most
+    ``line`` px, so that no text makes the drawing wider than its plots."""
+    source = spec.get("title")
+    if isinstance(source, dict):
+        source["text"] = wrap(source["text"], max(source.get("fontSize", MIN_TEXT), MIN_TEXT), line)
+    for view in spec.get("vconcat", []):
+        title = view.get("title")
+        if isinstance(title, dict):
+            title["text"] = wrap(title["text"], TITLE_SIZE, line)
+            title["subtitle"] = wrap(title.get("subtitle", ""), MIN_TEXT, line)
+    return spec
+
+
+WIDE_LEGEND_COLUMNS = 3
+
+
+def wide_spec(spec: dict, width: int = WIDE) -> dict:
+    """The wide layout: the spec as made, its titles wrapped to ``width`` (its plots are fitted by drawing)."""
+    out = wrap_titles(copy.deepcopy(spec), width - 2 * spec.get("padding", 12) - 4)
+    config = out.setdefault("config", {})
+    config["legend"] = {**config.get("legend", {}), "columns": WIDE_LEGEND_COLUMNS}  # one row of six is too wide
+    return out
 
 
 def narrow_spec(spec: dict, width: int = NARROW) -> dict:
@@ -189,15 +215,7 @@ def narrow_spec(spec: dict, width: int = NARROW) -> dict:
     config = out.setdefault("config", {})
     config["legend"] = {**config.get("legend", {}), "columns": 1, "labelLimit": line - 40, "titleLimit": line}
     config["axis"] = {**config.get("axis", {}), "labelLimit": 160, "titleLimit": line}
-    source = out.get("title")
-    if isinstance(source, dict):
-        size = max(source.get("fontSize", MIN_TEXT), MIN_TEXT)
-        source["text"] = wrap(source["text"], size, line)
-    for view in out.get("vconcat", []):
-        title = view.get("title")
-        if isinstance(title, dict):
-            title["text"] = wrap(title["text"], TITLE_SIZE, line)
-            title["subtitle"] = wrap(title.get("subtitle", ""), MIN_TEXT, line)
+    wrap_titles(out, line)
     _wrap_axis_titles(out)
     for view in _views(out):
         if view.get("name") == tiles.NAME:

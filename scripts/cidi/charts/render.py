@@ -28,7 +28,7 @@ from cidi import paths
 from cidi.charts.fonts import FAMILY, PUBLISHED, SOURCES as STYLES
 from cidi.charts.fonts import chart_charset, drawing_spec, make_subset, published_svg, ready, register, subset_folder
 from cidi.charts.model import LICENCE, MESSAGES, SOURCE, Chart
-from cidi.charts.narrow import EMBED_WIDE, MIN_PLOT, NARROW, narrow_spec, plot_widths, widen
+from cidi.charts.narrow import EMBED_WIDE, MIN_PLOT, NARROW, WIDE, narrow_spec, plot_widths, wide_spec, widen
 from cidi.charts.tiles import NAME as TILES
 
 CACHE = paths.BUILD / "cache" / "charts"  # outside build/site: never published
@@ -112,14 +112,14 @@ def label_svg(svg: str, title: str, alt_text: str, source: str = SOURCE, licence
     return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + meta, svg, count=1)
 
 
-FIT_PASSES = 3  # drawings of a layout at most, to make it as wide as asked (the second is almost always exact)
+FIT_PASSES = 4  # drawings of a layout at most, to make it as wide as asked (the second is usually exact)
 
 
 def draw(job: tuple, fonts: Path | None = None) -> tuple[dict[str, bytes], str]:
     """Compile and draw one chart in its layouts (runs in a worker process): every file but the PNG,
     and the SVG the PNG is drawn from (unslimmed, naming the font it was drawn with).
 
-    The wide layout is the spec as made; the narrow one (:func:`cidi.charts.narrow.narrow_spec`) and
+    The wide layout is the spec as made, fitted to WIDE px; the narrow one (:func:`cidi.charts.narrow.narrow_spec`) and
     the embed page's two (no titles: :func:`bare_spec`) are fitted to their widths by drawing them
     (:func:`fit`). Each SVG is drawn from exactly the published Vega spec (Chinese charts with the
     subset of their font in ``fonts``, see :mod:`cidi.charts.fonts`)."""
@@ -133,25 +133,30 @@ def draw(job: tuple, fonts: Path | None = None) -> tuple[dict[str, bytes], str]:
         raw = vlc.vega_to_svg(subset or vega.decode())
         return vega, raw, published_svg(raw) if subset is not None else raw
 
-    def fit(vl_spec: dict, width: int) -> tuple[dict, bytes, str]:
+    def fit(vl_spec: dict, width: int) -> tuple[dict, bytes, str, str]:
         """The layout with its plots widened (or narrowed) until its drawing is ``width`` px wide."""
-        vega, _raw, svg = compile_and_draw(vl_spec)
+        vega, raw, svg = compile_and_draw(vl_spec)
         for _ in range(FIT_PASSES - 1):
             delta = width - svg_size(svg.encode())[0]
             if abs(delta) < 1 or not plot_widths(vl_spec) or min(plot_widths(vl_spec)) + delta < MIN_PLOT:
                 break
             vl_spec = widen(vl_spec, delta)
-            vega, _raw, svg = compile_and_draw(vl_spec)
-        return vl_spec, vega, svg
+            vega, raw, svg = compile_and_draw(vl_spec)
+        return vl_spec, vega, raw, svg
 
-    vl = dumps(spec)
-    vg, png_source, svg = compile_and_draw(vl.decode())
-    narrow = narrow_spec(spec)
-    fitted, embed_narrow_vg, embed_narrow_svg = fit(bare_spec(narrow, columns=None), NARROW)
-    if plot_widths(narrow):  # the page's narrow layout: the plots of the embed's, with titles above
-        narrow = widen(narrow, plot_widths(fitted)[0] - plot_widths(narrow)[0])
-    narrow_vg, _raw, narrow_svg = compile_and_draw(narrow)
-    _wide, embed_vg, embed_svg = fit(bare_spec(spec), EMBED_WIDE)
+    def titled(layout: dict, width: int) -> tuple[dict, tuple[bytes, str], bytes, str, str]:
+        """A layout fitted without its titles (they are wrapped to its width, but a line may be
+        shorter than its plots), then drawn with them: the spec, the untitled drawing's Vega spec and
+        SVG, and the titled drawing's Vega spec, raw SVG and SVG."""
+        bare, bare_vega, _raw, bare_svg = fit(bare_spec(layout, columns=None), width)
+        if plot_widths(layout):
+            layout = widen(layout, plot_widths(bare)[0] - plot_widths(layout)[0])
+        return (layout, (bare_vega, bare_svg), *compile_and_draw(layout))
+
+    _wide, _untitled, vg, png_source, svg = titled(wide_spec(spec), WIDE)
+    _narrow, (embed_narrow_vg, embed_narrow_svg), narrow_vg, _raw, narrow_svg = titled(narrow_spec(spec), NARROW)
+    _wide, embed_vg, _raw, embed_svg = fit(bare_spec(spec), EMBED_WIDE)
+    vl = dumps(spec)  # the spec as made (each layout's Vega spec is the one drawn)
     labelled = {name: label_svg(drawn, title, alt_text, source, licence).encode() for name, drawn in (
         ("svg", svg), ("narrow.svg", narrow_svg), ("embed.svg", embed_svg), ("embed.narrow.svg", embed_narrow_svg))}
     return {"vl.json": vl, "vg.json": vg, "narrow.vg.json": narrow_vg, "embed.vg.json": embed_vg,

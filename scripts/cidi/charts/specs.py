@@ -69,7 +69,7 @@ def finish(chart, *, L, id, title, subtitle, alt_text, data, narrow: bool = Fals
         source, subtitle = [first, rest], lines(subtitle)
     spec = {"$schema": inner.pop("$schema"), "background": "white", "config": {**CONFIG, "font": FONT[L.code]},
             "description": alt_text, "padding": tiles.PADDING if narrow else 12, "spacing": 0,
-            "title": {"anchor": "start", "color": SUBTLE, "fontSize": 10, "fontWeight": "normal", "offset": 12,
+            "title": {"anchor": "start", "color": SUBTLE, "fontSize": 12, "fontWeight": "normal", "offset": 12,
                       "orient": "bottom", "text": source}}
     inner.pop("config", None)  # Altair's defaults, already in CONFIG
     for key in ("params", "datasets"):  # top-level only
