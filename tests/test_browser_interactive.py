@@ -43,32 +43,31 @@ def test_pasted_embed_code_sizes_its_iframe_to_the_chart(chromium, host_page):
         height = frame.bounding_box()["height"]
         assert abs(height - inner) <= 2, (height, inner)
         assert height != fixed, "the height came from the embed page, not the fixed fallback"
-        assert page.frames[1].locator("svg").first.is_visible()
+        assert page.frames[1].locator("#chart svg:visible").count() == 1, "one layout of the chart shows"
         assert page.locator("#after").bounding_box()["y"] >= height
     finally:
         page.close()
 
 
-@pytest.mark.parametrize("chart_id", [
-    # Known gap, issue 17 ("charts fill the embed at 320-820 px"): the tile map places its squares in
-    # pixels, so at 320 px its 428-px drawing is shrunk (labels about 10 CSS px; 11.4 at 360 px). Strict:
-    # the day the embed draws it at the screen's width this fails, and the mark must go.
-    pytest.param("map-total", marks=pytest.mark.xfail(strict=True, reason="tile map embeds do not redraw narrower (issue 17)")),
-    "correlations"])
+@pytest.mark.parametrize("chart_id", ["map-total", "correlations"])
 def test_embed_on_a_phone_redraws_the_chart_at_the_screen_width(chromium, server, chart_id):
-    """At 320 px the embed draws the chart at the screen's width instead of shrinking a wide
-    picture, so its labels keep their size (text legible on a phone)."""
+    """At 320 px the embed shows the chart's narrow layout, drawn for that width, before and after
+    it turns interactive, instead of shrinking a wide picture: its labels keep their size."""
     page = chromium.new_page(viewport={"width": 320, "height": 800})
     try:
         page.goto(f"{server}/embed/{chart_id}/")
-        page.wait_for_selector('#chart[data-state="interactive"]', timeout=15000)
-        page.wait_for_timeout(300)
-        drawn, shown = page.evaluate("""() => {
-            const svg = document.querySelector('#chart .vega svg');
+        measure = """(selector) => {
+            const svg = [...document.querySelectorAll(selector)].find(s => s.getBoundingClientRect().width > 0);
             return [Number(svg.getAttribute('width')), svg.getBoundingClientRect().width];
-        }""")
-        # text keeps at least 90 % of its size (a 640-px chart shrunk to 296 px would keep 46 %)
-        assert shown / drawn >= 0.9, f"drawn {drawn} px wide but shown in {shown} px: the text shrinks"
-        assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+        }"""
+        for selector in ("#chart .layout svg", "#chart .vega svg"):
+            if selector.endswith(".vega svg"):
+                page.hover("#chart")
+                page.wait_for_selector('#chart[data-state="interactive"]', timeout=15000)
+                page.wait_for_timeout(300)
+            drawn, shown = page.evaluate(measure, selector)
+            # text keeps at least 90 % of its size (a 640-px chart shrunk to 296 px would keep 46 %)
+            assert shown / drawn >= 0.9, f"{selector}: drawn {drawn} px wide but shown in {shown} px: the text shrinks"
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
     finally:
         page.close()

@@ -20,7 +20,8 @@ from cidi.charts.model import LICENCE, SOURCE
 from cidi.charts.render import bare_spec, png_with_text
 from cidi.charts.specs import custom_score_expr
 
-SUFFIXES = ("svg", "png", "vl.json", "vg.json", "csv", "embed.svg", "embed.vg.json")
+SUFFIXES = ("svg", "png", "vl.json", "vg.json", "csv", "narrow.svg", "narrow.vg.json", "embed.svg", "embed.vg.json",
+            "embed.narrow.svg", "embed.narrow.vg.json")
 
 
 def catalogue(site_dir: Path) -> list[str]:
@@ -353,7 +354,7 @@ def test_a_warm_cache_gives_the_published_files_without_rendering(site_dir, tmp_
     assert len(list(cache.iterdir())) == len(ids)
     published = localize_files(cold, "en")  # as the build writes them: the marks' labels cleaned after drawing
     for chart_id in ids:
-        for suffix in ("svg", "embed.svg", "vg.json", "embed.vg.json", "png", "vl.json"):
+        for suffix in render.LAYOUTS + ("png",):
             assert published[chart_id][suffix] == (site_dir / "charts" / f"{chart_id}.{suffix}").read_bytes(), \
                 f"{chart_id}.{suffix}: a fresh render differs from the build's"
 
@@ -368,6 +369,7 @@ def test_a_warm_cache_gives_the_published_files_without_rendering(site_dir, tmp_
     assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
     assert (charts[0].width, charts[0].height) == render.svg_size(cold["correlations"]["svg"]), "sizes from the cache"
     assert (charts[0].embed_width, charts[0].embed_height) == render.svg_size(cold["correlations"]["embed.svg"])
+    assert (charts[0].narrow_width, charts[0].narrow_height) == render.svg_size(cold["correlations"]["narrow.svg"])
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -61,6 +61,21 @@ def data_table(frame: pd.DataFrame, L: Lang, max_rows: int = 200) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+LEGIBLE = 11 / 12  # the wide layout's 12-px text may shrink to 11 px, no further
+PAGE_MARGINS = 32  # px between a narrow screen's edges and the chart's frame (the theme's content margins)
+
+
+def narrow_frame(chart: Chart) -> int:
+    """The frame width (px) below which the wide layout's text would shrink under 11 px: the Vega
+    upgrade draws the narrow layout there (cidi.js)."""
+    return round(chart.width * LEGIBLE)
+
+
+def narrow_below(chart: Chart) -> int:
+    """The screen width (px) below which the page shows the narrow layout (``<picture>``)."""
+    return narrow_frame(chart) + PAGE_MARGINS
+
+
 def chart_html(chart: Chart, L: Lang, root: str, site_root: str, base_url: str, caption: bool = True) -> str:
     href = f"{root}charts/{chart.id}"
     links = " · ".join([
@@ -71,12 +86,17 @@ def chart_html(chart: Chart, L: Lang, root: str, site_root: str, base_url: str, 
         raise RuntimeError(f"chart {chart.id} has no size: render the charts before the pages")
     return (
         f'<figure class="cidi-chart" id="chart-{chart.id}" data-chart="{chart.id}"'
-        + (f' data-spec="{href}.vg.json" data-vega="{site_root}assets/js/vega.min.js"' if chart.interactive else "")
+        + (f' data-spec="{href}.vg.json" data-spec-narrow="{href}.narrow.vg.json"'
+           f' data-narrow-below="{narrow_frame(chart)}" data-vega="{site_root}assets/js/vega.min.js"'
+           if chart.interactive else "")
         + '>\n'
-        # no style attribute (the CSP has style-src 'self'): the image's width and height reserve its space
-        f'<div class="cidi-chart__frame">'
+        # no style attribute (the CSP has style-src 'self'): the image's width and height reserve its space;
+        # the narrow layout on a screen where the wide one would shrink its text (chosen without script)
+        f'<div class="cidi-chart__frame"><picture>'
+        f'<source media="(max-width: {narrow_below(chart) - 1}px)" srcset="{href}.narrow.svg" '
+        f'width="{chart.narrow_width}" height="{chart.narrow_height}">'
         f'<img src="{href}.svg" alt="{html.escape(chart.title)}" width="{chart.width}" height="{chart.height}" '
-        f'loading="lazy" decoding="async"></div>\n'
+        f'loading="lazy" decoding="async"></picture></div>\n'
         + f'<details class="cidi-chart__data" data-search-exclude><summary>{L.t("chart.data_table")}</summary>'
         f'{data_table(chart.data if chart.table is None else chart.table, L)}</details>\n'
         f'<p class="cidi-chart__links" data-search-exclude>{L.t("chart.download")} {links}</p>\n'
@@ -194,7 +214,8 @@ def catalogue_groups(charts: list[Chart], L: Lang, root: str, base_url: str) -> 
     """The chart catalogue: every chart of every view, by group, with its links and embed code."""
     return [{"title": L.t(f"charts.group.{group}"),
              "charts": [{"id": c.id, "title": c.title, "alt": c.alt, "page": c.page,
-                         "height": int(240 * c.height / c.width), "embed": embed_box(c, L, root, base_url, discover=False)}
+                         "thumb": f"{c.id}.narrow.svg", "width": c.narrow_width, "height": c.narrow_height,
+                         "embed": embed_box(c, L, root, base_url, discover=False)}
                         for c in charts if c.group == group]}
             for group in GROUPS]
 

@@ -30,15 +30,25 @@
     tip.style.left = Math.min(event.clientX + 12, window.innerWidth - tip.offsetWidth - 4) + "px";
     tip.style.top = (event.clientY + 12) + "px";
   }
-  // On a narrow screen the chart is drawn again at the screen's width, so its text keeps its size
-  // (a scaled-down picture would shrink the labels below legibility).
-  function fit(view, holder, natural) {
-    if (!natural) { postHeight(); return; }
-    var drawn = holder.querySelector("svg");
-    var overhead = drawn ? Number(drawn.getAttribute("width")) - view.width() : 0;  // axes, legend, padding
-    var width = Math.max(140, Math.min(natural, Math.floor(figure.clientWidth - overhead)));
-    if (width === view.width()) { postHeight(); return; }
-    view.width(width).runAsync().then(postHeight);
+  // The chart has two layouts (the page holds both drawings, switched by CSS on the iframe's width):
+  // the interactive chart takes the one for the width it has, and is drawn again when a resize
+  // crosses from one to the other, so its text keeps its size.
+  function isNarrow() { return window.innerWidth < Number(figure.dataset.narrowBelow || 0); }
+  // a tap shows a mark's tooltip (Vega's handler follows the pointer's hover only); a tap elsewhere hides it
+  function tapTooltips(view) {
+    view.addEventListener("click", function (event, item) {
+      tooltip(null, event, item, item && item.tooltip != null ? item.tooltip : null);
+    });
+  }
+
+  var firstTap = null;
+  document.addEventListener("click", function (event) {  // a tap outside the chart hides the tooltip
+    if (tip && !(event.target.closest && event.target.closest(".vega"))) tip.hidden = true;
+  });
+  function showAt(view, point) {  // the tooltip of the mark drawn at a point of the screen, if any
+    var element = document.elementFromPoint(point.clientX, point.clientY);
+    var item = element && element.__data__;
+    if (item && item.tooltip != null) tooltip(null, point, item, item.tooltip);
   }
 
   // The interactive chart in the page's theme (cidi-embed-theme.js): the CSS recolours its SVG as it
@@ -66,48 +76,66 @@
     script.onload = function () {
       var interpreter = document.createElement("script");
       interpreter.src = figure.dataset.vega.replace(/vega\.min\.js$/, "vega-interpreter.js");
-      interpreter.onload = draw;
+      interpreter.onload = function () { draw(isNarrow()); };
       interpreter.onerror = function () { figure.dataset.state = "static"; };
       document.head.appendChild(interpreter);
     };
     script.onerror = function () { figure.dataset.state = "static"; };
-    function draw() {
-      fetch(figure.dataset.spec).then(function (r) { return r.json(); }).then(function (spec) {
+    var current = null, drawn = null;
+    function draw(narrow) {
+      drawn = narrow;
+      var src = narrow && figure.dataset.specNarrow ? figure.dataset.specNarrow : figure.dataset.spec;
+      fetch(src).then(function (r) { return r.json(); }).then(function (spec) {
         var holder = document.createElement("div");
         holder.className = "vega";
         var view = new vega.View(vega.parse(spec, themeConfig(), { ast: true }),
           { renderer: "svg", container: holder, hover: true, tooltip: tooltip, expr: vega.expressionInterpreter });
         view.background(background());
-        // ?theme=auto: the reader may switch between light and dark while the chart is open
-        window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", function () {
-          view.background(background()).runAsync();
-        });
+        tapTooltips(view);
         // the explorer's weights travel in the URL (?w=18,16,16,25,13,12); its chart stamps custom views
         var weights = new URLSearchParams(location.search).get("w");
         var names = (spec.signals || []).map(function (s) { return s.name; }).filter(function (n) { return /^w_/.test(n); });
-        if (weights && names.length) {
+        if (current) names.forEach(function (n) { view.signal(n, current.signal(n)); });  // a redraw keeps the weights
+        else if (weights && names.length) {
           weights.split(",").map(Number).forEach(function (v, i) { if (names[i] && v >= 0 && v <= 50) view.signal(names[i], v); });
         }
         return view.runAsync().then(function () {
-          var svg = figure.querySelector(":scope > svg");
-          var drawn = holder.querySelector("svg");
-          if (svg && drawn) {  // the drawing keeps the static picture's name for screen readers
-            ["role", "aria-label"].forEach(function (name) { if (svg.hasAttribute(name)) drawn.setAttribute(name, svg.getAttribute(name)); });
+          var svg = holder.querySelector("svg");
+          var picture = figure.querySelector(":scope > .layout svg[aria-label]");
+          if (svg) {  // the drawing keeps the static picture's name for screen readers
+            svg.setAttribute("role", "img");
+            svg.setAttribute("aria-label", picture ? picture.getAttribute("aria-label") : document.title.split(" · ")[0]);
           }
-          if (svg) svg.replaceWith(holder);
+          figure.querySelectorAll(":scope > .layout, :scope > .vega").forEach(function (old) { old.remove(); });
+          figure.insertBefore(holder, figure.firstChild);
+          if (current) current.finalize();
+          current = view;
           figure.dataset.state = "interactive";
-          fit(view, holder, spec.width);
-          window.addEventListener("resize", function () { fit(view, holder, spec.width); });
+          figure.dataset.layout = narrow ? "narrow" : "wide";
+          postHeight();
+          if (firstTap) { showAt(view, firstTap); firstTap = null; }
         });
-      }).catch(function () { figure.dataset.state = "static"; });
+      }).catch(function () { if (!current) figure.dataset.state = "static"; });
     }
+    // ?theme=auto: the reader may switch between light and dark while the chart is open
+    window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", function () {
+      if (current) current.background(background()).runAsync();
+    });
+    window.addEventListener("resize", function () {
+      if (current && drawn !== isNarrow()) draw(isNarrow());
+    });
     document.head.appendChild(script);
   }
   if (figure && figure.dataset.spec) {
-    // a shared custom view renders at once, and so does any chart on a narrow screen (see fit)
-    if (new URLSearchParams(location.search).get("w") || window.innerWidth < 560) upgrade();
-    figure.addEventListener("pointerenter", upgrade, { once: true });
-    figure.addEventListener("touchstart", upgrade, { once: true, passive: true });
+    // a shared custom view renders at once; other charts when the reader points at them or taps
+    // them (the tap that started it then shows its mark's value, once the chart is drawn)
+    if (new URLSearchParams(location.search).get("w")) upgrade();
+    figure.addEventListener("pointerenter", function () { upgrade(); }, { once: true });
+    figure.addEventListener("touchstart", function (event) {
+      var touch = event.touches[0];
+      firstTap = touch && { clientX: touch.clientX, clientY: touch.clientY };
+      upgrade();
+    }, { once: true, passive: true });
   }
 })();
 

@@ -63,14 +63,27 @@
     tooltipEl.style.top = y + "px";
   }
 
-  function upgrade(figure) {
-    if (figure.dataset.state) return Promise.resolve();
-    figure.dataset.state = "loading";
+  // A chart has a wide and a narrow layout (the page's <picture> shows one by the screen's width);
+  // the interactive chart takes the one for its frame's width, drawn again when a resize crosses it.
+  function wantsNarrow(figure) {
+    var frame = figure.querySelector(".cidi-chart__frame");
+    return !!figure.dataset.specNarrow && frame.clientWidth < Number(figure.dataset.narrowBelow || 0);
+  }
+
+  // the tooltip of the mark drawn at a point of the screen (the tap that upgraded the chart), if any
+  function showAt(point) {
+    var element = document.elementFromPoint(point.clientX, point.clientY);
+    var item = element && element.__data__;
+    if (item && item.tooltip != null) tooltipHandler(null, point, item, item.tooltip);
+  }
+
+  function draw(figure, narrow) {
+    var src = narrow ? figure.dataset.specNarrow : figure.dataset.spec;
     var frame = figure.querySelector(".cidi-chart__frame");
     return Promise.all([
       loadVega(figure.dataset.vega),
-      fetch(figure.dataset.spec).then(function (r) {
-        if (!r.ok) throw new Error(figure.dataset.spec + ": HTTP " + r.status);
+      fetch(src).then(function (r) {
+        if (!r.ok) throw new Error(src + ": HTTP " + r.status);
         return r.json();
       })
     ]).then(function (results) {
@@ -78,34 +91,73 @@
       var holder = document.createElement("div");
       holder.className = "cidi-chart__vega";
       // links in a spec (a tile map's provinces) are relative to the spec's folder, as in its static SVG
-      var folder = new URL(".", new URL(figure.dataset.spec, location.href)).href;
+      var folder = new URL(".", new URL(src, location.href)).href;
       var view = new vega.View(vega.parse(spec, null, { ast: true }), {
         renderer: "svg", container: holder, hover: true, tooltip: tooltipHandler, expr: vega.expressionInterpreter,
         loader: vega.loader({ baseURL: folder })
       });
+      // a tap shows a mark's value (Vega's tooltip handler follows hover only); a tap elsewhere hides it
+      view.addEventListener("click", function (event, item) {
+        tooltipHandler(null, event, item, item && item.tooltip != null ? item.tooltip : null);
+      });
+      var old = figure.cidiView;
+      if (old) {  // a redraw keeps the reader's settings (the explorer's weights)
+        (spec.signals || []).forEach(function (s) { if (s.bind) view.signal(s.name, old.signal(s.name)); });
+      }
       return view.runAsync().then(function () {
-        var img = frame.querySelector("img");
         var svg = holder.querySelector("svg");
-        if (svg && img) {
+        if (svg) {
           svg.setAttribute("role", "img");
-          svg.setAttribute("aria-label", img.getAttribute("alt"));
+          svg.setAttribute("aria-label", figure.dataset.label);
         }
         frame.replaceChildren(holder);
+        if (old) old.finalize();
         figure.dataset.state = "interactive";
+        figure.dataset.layout = narrow ? "narrow" : "wide";
         figure.cidiView = view;
+        if (old) figure.dispatchEvent(new CustomEvent("cidi:redrawn", { detail: { view: view } }));
         return view;
       });
+    });
+  }
+
+  function upgrade(figure) {
+    if (figure.dataset.state) return Promise.resolve(figure.cidiView);
+    figure.dataset.state = "loading";
+    var img = figure.querySelector(".cidi-chart__frame img");
+    figure.dataset.label = img ? img.getAttribute("alt") : "";
+    return draw(figure, wantsNarrow(figure)).then(function (view) {
+      if (figure.cidiTap) { showAt(figure.cidiTap); figure.cidiTap = null; }
+      return view;
     }).catch(function (error) {
       figure.dataset.state = "static";  // keep the static chart; it shows the same data
       if (window.console) console.warn("CIDI chart stays static:", error.message);
     });
   }
 
+  var redrawTimer = null;
+  function redrawCrossed() {  // after a resize: charts whose frame crossed their layout's threshold
+    document.querySelectorAll('.cidi-chart[data-state="interactive"]').forEach(function (figure) {
+      var narrow = wantsNarrow(figure);
+      if ((figure.dataset.layout === "narrow") !== narrow) draw(figure, narrow).catch(function () {});
+    });
+  }
+
   function enhanceCharts() {
     document.querySelectorAll(".cidi-chart[data-spec]").forEach(function (figure) {
-      var go = function () { upgrade(figure); };
-      figure.addEventListener("pointerenter", go, { once: true });
-      figure.addEventListener("touchstart", go, { once: true, passive: true });
+      figure.addEventListener("pointerenter", function () { upgrade(figure); }, { once: true });
+      figure.addEventListener("touchstart", function (event) {
+        var touch = event.touches[0];
+        figure.cidiTap = touch && { clientX: touch.clientX, clientY: touch.clientY };
+        upgrade(figure);
+      }, { once: true, passive: true });
+    });
+    document.addEventListener("click", function (event) {  // a tap outside the charts hides the tooltip
+      if (tooltipEl && !(event.target.closest && event.target.closest(".cidi-chart__vega"))) tooltipEl.hidden = true;
+    });
+    window.addEventListener("resize", function () {
+      clearTimeout(redrawTimer);
+      redrawTimer = setTimeout(redrawCrossed, 200);
     });
   }
 

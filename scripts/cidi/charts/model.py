@@ -50,8 +50,12 @@ class Chart:
     page: str  # URL of the page that shows it, from the view, e.g. "provinces/beijing/"
     width: int = 0  # of the static SVG, in CSS pixels
     height: int = 0
-    embed_width: int = 0  # of the embed variant's SVG
+    embed_width: int = 0  # of the embed page's wide layout (600 px, charts.narrow.EMBED_WIDE)
     embed_height: int = 0
+    narrow_width: int = 0  # of the narrow layout's SVG (charts.narrow), for screens about 320 px wide
+    narrow_height: int = 0
+    embed_narrow_width: int = 0  # of the embed page's narrow layout
+    embed_narrow_height: int = 0
     interactive: bool = True  # False: the static SVG is all a reader needs (no Vega on the page for it)
     lang: str = "en"
     table: pd.DataFrame | None = None  # the rows the page's data table lists, when not all of ``data``

@@ -28,6 +28,7 @@ from cidi import paths
 from cidi.charts.fonts import FAMILY, PUBLISHED, SOURCES as STYLES
 from cidi.charts.fonts import chart_charset, drawing_spec, make_subset, published_svg, ready, register, subset_folder
 from cidi.charts.model import LICENCE, MESSAGES, SOURCE, Chart
+from cidi.charts.narrow import EMBED_WIDE, MIN_PLOT, NARROW, WIDE, narrow_spec, plot_widths, wide_spec, widen
 from cidi.charts.tiles import NAME as TILES
 
 CACHE = paths.BUILD / "cache" / "charts"  # outside build/site: never published
@@ -73,12 +74,10 @@ def slim_svg(svg: str) -> str:
     return GEOMETRY.sub(_slim_geometry, stable_ids(svg))
 
 
-EMBED_SCALE = 0.66
-
-
-def bare_spec(spec: dict, scale: float = EMBED_SCALE) -> dict:
+def bare_spec(spec: dict, scale: float = 1.0, columns: int | None = 2) -> dict:
     """The chart for embed pages: no title, subtitle or source line (the embed page prints them as
-    text, legible on a phone) and narrower, so its labels stay readable at 320 px."""
+    text, legible on a phone), no links off the site, its plots' widths times ``scale`` and its
+    legends in ``columns`` columns (None: as the spec has them)."""
     def walk(node):
         if isinstance(node, list):
             return [walk(v) for v in node]
@@ -88,11 +87,12 @@ def bare_spec(spec: dict, scale: float = EMBED_SCALE) -> dict:
         if "config" in node:
             out["config"] = node["config"]
         if isinstance(node.get("width"), (int, float)) and node.get("name") != TILES:
-            out["width"] = round(node["width"] * scale)  # a tile map keeps its squares and its 15-px labels
+            out["width"] = round(node["width"] * scale)  # a tile map keeps its squares and its labels
         return out
 
     bare = walk(spec)
-    bare["config"] = {**bare.get("config", {}), "legend": {**bare.get("config", {}).get("legend", {}), "columns": 2}}
+    if columns is not None:
+        bare["config"] = {**bare.get("config", {}), "legend": {**bare.get("config", {}).get("legend", {}), "columns": columns}}
     bare.pop("title", None)
     for view in bare.get("vconcat", [])[:1]:
         view.pop("title", None)
@@ -112,33 +112,55 @@ def label_svg(svg: str, title: str, alt_text: str, source: str = SOURCE, licence
     return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + meta, svg, count=1)
 
 
-def draw(job: tuple, fonts: Path | None = None) -> tuple[dict[str, bytes], str]:
-    """Compile and draw one chart and its embed variant (runs in a worker process): every file but
-    the PNG, and the SVG the PNG is drawn from (unslimmed, naming the font it was drawn with).
+FIT_PASSES = 4  # drawings of a layout at most, to make it as wide as asked (the second is usually exact)
 
-    Each Vega-Lite spec is compiled once; the SVG is drawn from exactly the published Vega spec
-    (Chinese charts with the subset of their font in ``fonts``, see :mod:`cidi.charts.fonts`)."""
+
+def draw(job: tuple, fonts: Path | None = None) -> tuple[dict[str, bytes], str]:
+    """Compile and draw one chart in its layouts (runs in a worker process): every file but the PNG,
+    and the SVG the PNG is drawn from (unslimmed, naming the font it was drawn with).
+
+    The wide layout is the spec as made, fitted to WIDE px; the narrow one (:func:`cidi.charts.narrow.narrow_spec`) and
+    the embed page's two (no titles: :func:`bare_spec`) are fitted to their widths by drawing them
+    (:func:`fit`). Each SVG is drawn from exactly the published Vega spec (Chinese charts with the
+    subset of their font in ``fonts``, see :mod:`cidi.charts.fonts`)."""
     import vl_convert as vlc
 
     spec, title, alt_text, _png, source, licence = job
-    vl = dumps(spec)
-    vg = dumps(vlc.vegalite_to_vega(vl.decode()))
-    embed_vg = dumps(vlc.vegalite_to_vega(bare_spec(spec)))
-    drawn = {}
-    for name, vega in (("svg", vg), ("embed.svg", embed_vg)):
+
+    def compile_and_draw(vl_spec) -> tuple[bytes, str, str]:
+        vega = dumps(vlc.vegalite_to_vega(vl_spec))
         subset = drawing_spec(fonts, vega.decode())
-        drawn[name] = vlc.vega_to_svg(subset or vega.decode())
-        if name == "svg":
-            png_source = drawn[name]
-        if subset is not None:
-            drawn[name] = published_svg(drawn[name])
-    return {
-        "vl.json": vl,
-        "vg.json": vg,
-        "svg": label_svg(drawn["svg"], title, alt_text, source, licence).encode(),
-        "embed.vg.json": embed_vg,
-        "embed.svg": label_svg(drawn["embed.svg"], title, alt_text, source, licence).encode(),
-    }, png_source
+        raw = vlc.vega_to_svg(subset or vega.decode())
+        return vega, raw, published_svg(raw) if subset is not None else raw
+
+    def fit(vl_spec: dict, width: int) -> tuple[dict, bytes, str, str]:
+        """The layout with its plots widened (or narrowed) until its drawing is ``width`` px wide."""
+        vega, raw, svg = compile_and_draw(vl_spec)
+        for _ in range(FIT_PASSES - 1):
+            delta = width - svg_size(svg.encode())[0]
+            if abs(delta) < 1 or not plot_widths(vl_spec) or min(plot_widths(vl_spec)) + delta < MIN_PLOT:
+                break
+            vl_spec = widen(vl_spec, delta)
+            vega, raw, svg = compile_and_draw(vl_spec)
+        return vl_spec, vega, raw, svg
+
+    def titled(layout: dict, width: int) -> tuple[dict, tuple[bytes, str], bytes, str, str]:
+        """A layout fitted without its titles (they are wrapped to its width, but a line may be
+        shorter than its plots), then drawn with them: the spec, the untitled drawing's Vega spec and
+        SVG, and the titled drawing's Vega spec, raw SVG and SVG."""
+        bare, bare_vega, _raw, bare_svg = fit(bare_spec(layout, columns=None), width)
+        if plot_widths(layout):
+            layout = widen(layout, plot_widths(bare)[0] - plot_widths(layout)[0])
+        return (layout, (bare_vega, bare_svg), *compile_and_draw(layout))
+
+    _wide, _untitled, vg, png_source, svg = titled(wide_spec(spec), WIDE)
+    _narrow, (embed_narrow_vg, embed_narrow_svg), narrow_vg, _raw, narrow_svg = titled(narrow_spec(spec), NARROW)
+    _wide, embed_vg, _raw, embed_svg = fit(bare_spec(spec), EMBED_WIDE)
+    vl = dumps(spec)  # the spec as made (each layout's Vega spec is the one drawn)
+    labelled = {name: label_svg(drawn, title, alt_text, source, licence).encode() for name, drawn in (
+        ("svg", svg), ("narrow.svg", narrow_svg), ("embed.svg", embed_svg), ("embed.narrow.svg", embed_narrow_svg))}
+    return {"vl.json": vl, "vg.json": vg, "narrow.vg.json": narrow_vg, "embed.vg.json": embed_vg,
+            "embed.narrow.vg.json": embed_narrow_vg, **labelled}, png_source
 
 
 def draw_png(svg: str, job: tuple, fonts: Path | None = None) -> bytes:
@@ -200,7 +222,7 @@ def renderer_fingerprint() -> str:
     (text is measured and drawn with them: installing the CJK fonts must not leave tofu PNGs cached)."""
     from importlib.metadata import version
 
-    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / "narrow.py").read_bytes())
     digest.update(version("vl-convert-python").encode())
     for folder in FONT_FOLDERS:
         for root, dirs, files in os.walk(folder):
@@ -226,8 +248,12 @@ def cache_key(job: tuple, vl: bytes) -> str:
     return digest.hexdigest()
 
 
+LAYOUTS = ("vl.json", "vg.json", "svg", "narrow.vg.json", "narrow.svg", "embed.vg.json", "embed.svg",
+           "embed.narrow.vg.json", "embed.narrow.svg")
+
+
 def suffixes(png: bool) -> tuple[str, ...]:
-    return ("vl.json", "vg.json", "svg", "embed.vg.json", "embed.svg") + (("png",) if png else ())
+    return LAYOUTS + (("png",) if png else ())
 
 
 def read_cached(cache: Path, key: str, png: bool) -> dict[str, bytes] | None:
@@ -309,6 +335,8 @@ class Rendering:
             files[chart.id] = {k: v for k, v in self._pending[key].items() if k != "png"}
             chart.width, chart.height = svg_size(files[chart.id]["svg"])
             chart.embed_width, chart.embed_height = svg_size(files[chart.id]["embed.svg"])
+            chart.narrow_width, chart.narrow_height = svg_size(files[chart.id]["narrow.svg"])
+            chart.embed_narrow_width, chart.embed_narrow_height = svg_size(files[chart.id]["embed.narrow.svg"])
         return files
 
     def pngs(self) -> dict[str, bytes]:

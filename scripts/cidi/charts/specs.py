@@ -69,7 +69,7 @@ def finish(chart, *, L, id, title, subtitle, alt_text, data, narrow: bool = Fals
         source, subtitle = [first, rest], lines(subtitle)
     spec = {"$schema": inner.pop("$schema"), "background": "white", "config": {**CONFIG, "font": FONT[L.code]},
             "description": alt_text, "padding": tiles.PADDING if narrow else 12, "spacing": 0,
-            "title": {"anchor": "start", "color": SUBTLE, "fontSize": 10, "fontWeight": "normal", "offset": 12,
+            "title": {"anchor": "start", "color": SUBTLE, "fontSize": 12, "fontWeight": "normal", "offset": 12,
                       "orient": "bottom", "text": source}}
     inner.pop("config", None)  # Altair's defaults, already in CONFIG
     for key in ("params", "datasets"):  # top-level only
@@ -305,7 +305,8 @@ def dimension_ranking(data, key, L, id) -> Chart:
     median = data.stats[d["id"]]["median"]
     data_rows = rows[["rank", "province", "score", "maximum", "attainment", "region"]]
     axis = L.t("chart.dim.axis", max=d["weight"])
-    bars = alt.Chart(inline(data_rows)).mark_bar(color=OKABE_ITO[0]).encode(
+    source = inline(data_rows)  # one dataset for the bars and their values
+    bars = alt.Chart(source).mark_bar(color=OKABE_ITO[0]).encode(
         y=alt.Y("province:N", sort=alt.EncodingSortField("score", order="descending"), title=None),
         x=alt.X("score:Q", title=axis, scale=alt.Scale(domain=[0, d["weight"]])),
         tooltip=[alt.Tooltip("province:N", title=L.t("word.province")),
@@ -314,7 +315,12 @@ def dimension_ranking(data, key, L, id) -> Chart:
                  alt.Tooltip("rank:Q", title=L.t("word.rank"))])
     rule = alt.Chart(inline(pd.DataFrame({"median": [median]}))).mark_rule(color=INK, strokeDash=[4, 3]).encode(
         x=alt.X("median:Q"), tooltip=[alt.Tooltip("median:Q", title=L.t("chart.dim.median"), format=".2f")])
-    return finish((bars + rule).properties(width=WIDTH - 120, height=len(rows) * ROW_HEIGHT), L=L, id=id,
+    # each bar's value at its end, to the tooltip's two decimals (legible without a tooltip, on a phone too)
+    values = alt.Chart(source).mark_text(
+        align="left", baseline="middle", dx=3, fontSize=12, color=INK, aria=False).encode(
+        y=alt.Y("province:N", sort=alt.EncodingSortField("score", order="descending")), x=alt.X("score:Q"),
+        text=alt.Text("score:Q", format=".2f"))
+    return finish((bars + rule + values).properties(width=WIDTH - 120, height=len(rows) * ROW_HEIGHT), L=L, id=id,
                   title=L.t("chart.dim.ranking.title", dim=L.dim_full(d["id"])),
                   subtitle=L.t("chart.dim.ranking.subtitle", max=d["weight"], n=data.n),
                   alt_text=dimension_summary(data, d["id"], L), data=data_rows)
@@ -460,7 +466,7 @@ def rank_intervals(data, key, L, id) -> Chart:
     x_scale = alt.Scale(domain=[1, n], nice=False)
     shaded = rows[rows["tier"] % 2 == 0]  # every other tier shaded, so each cut shows
     bands = alt.Chart(inline(shaded)).mark_bar(color=GRID, opacity=0.6, width=alt.RelativeBandSize(1)).encode(
-        y=y, x=alt.value(0), x2=alt.value(WIDTH - 120))
+        y=y, x=alt.value(0), x2=alt.value({"expr": "width"}))
     chart = (bands
              + base.mark_rule(strokeWidth=1.5, color=OKABE_ITO[4]).encode(
                  x=alt.X("best_rank:Q", title=L.t("chart.intervals.axis"), scale=x_scale,
