@@ -32,7 +32,7 @@ build/.stamp: $(STAMP) $(INPUTS)
 	@touch $@
 
 test: $(STAMP) build/.stamp ## Run the whole test suite against the built site (builds first if inputs changed)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 test-fast: $(STAMP) build/.stamp ## The inner loop: every test but the browser and full-rebuild ones (markers browser, slow), on every core
 	$(PY) -m pytest -m "not slow and not browser" -n auto
