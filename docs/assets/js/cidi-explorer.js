@@ -58,12 +58,12 @@
     return function () {
       var narrow = frame.clientWidth < wide;
       running = running.then(function () {
-        // at the natural width the bars are the widest part: their labels' width is the SVG's less the bars'
         var scale = narrow ? NARROW_TEXT / text : 1;  // taller rows for the larger labels
         return view.signal(TEXT_SIZE, text * scale).signal(BARS_HEIGHT, Math.round(height * scale))
           .signal(BARS_WIDTH, natural).resize().runAsync();
       }).then(function () {
         if (!narrow) return;
+        // at the natural width the bars are the widest part: their labels' width is the SVG's less the bars'
         var overhead = Number(svg().getAttribute("width")) - natural;
         var target = Math.max(frame.clientWidth, tiles + 2 * view.padding().left);
         var width = Math.max(120, Math.min(natural, Math.floor(target - overhead)));
@@ -74,12 +74,11 @@
 
   // A slider reached with the keyboard brings the top of the ranking into view, under the panel when the
   // panel is stuck above the chart (narrow screens); dragging one with a finger or the mouse never scrolls.
-  function showRanking(root, panel, frame) {
+  function showRanking(panel, frame) {
     var beside = getComputedStyle(panel).gridColumnStart === "2";
     var below = (parseFloat(getComputedStyle(panel).top) || 0) + (beside ? 0 : panel.offsetHeight) + 8;
     var top = frame.getBoundingClientRect().top;
-    var needed = top - below;
-    if (top < below || top > window.innerHeight - 160) window.scrollBy({ top: needed, behavior: "auto" });
+    if (top < below || top > window.innerHeight - 160) window.scrollBy({ top: top - below, behavior: "auto" });
   }
 
   function init() {
@@ -125,7 +124,7 @@
       fit();
       window.addEventListener("resize", function () { clearTimeout(resizing); resizing = setTimeout(fit, 150); });
       sliders.addEventListener("focusin", function (event) {
-        if (event.target.matches && event.target.matches(":focus-visible")) showRanking(root, sliders.parentNode, frame);
+        if (event.target.matches && event.target.matches(":focus-visible")) showRanking(sliders.parentNode, frame);
       });
 
       var update = function () {
