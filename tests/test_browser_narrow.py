@@ -141,3 +141,22 @@ def test_an_embed_keeps_full_size_text_and_fits_its_code_height_without_script(c
             assert shown["height"] <= fixed, f"{width} px: the page is {shown['height']} px, the code's height {fixed}"
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("lang", ["", "zh/"])
+def test_one_tap_on_a_tile_of_the_home_map_opens_that_province(chromium, server, lang):
+    """The home page's map is a picture until Vega draws it: the tap that draws it follows the tile's link."""
+    context = chromium.new_context(**SCREENS["phone"], service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/{lang}", wait_until="networkidle")
+        frame = page.locator("#chart-map-total .cidi-chart__frame")
+        frame.evaluate("e => e.scrollIntoView({block: 'center'})")
+        box = frame.bounding_box()
+        # the middle of the map is a province tile (central China), never a gap or Taiwan
+        with page.expect_navigation(timeout=20000):
+            page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        assert re.search(rf"/{lang}provinces/[a-z]+/$", page.url), f"the tap led to {page.url}"
+        assert page.locator("h1").count() == 1
+    finally:
+        context.close()

@@ -77,6 +77,21 @@
     if (item && item.tooltip != null) tooltipHandler(null, point, item, item.tooltip);
   }
 
+  // the link of the mark drawn at a point of the screen (a tile map's province), followed: a tap on a tile of a
+  // static map opens the province in one tap (a picture's links cannot be followed until it is drawn by Vega)
+  function followAt(figure, point) {
+    var href = null;  // Vega's drawing: the mark's href; under the tile's label if the tap is on it
+    document.elementsFromPoint(point.clientX, point.clientY).some(function (element) {
+      var item = figure.contains(element) && element.__data__;
+      href = item && item.href;
+      return !!href;
+    });
+    if (!href) return false;
+    // relative to the spec's folder, as Vega's loader resolves it (cidi.js gives it that baseURL)
+    location.assign(new URL(href, new URL(figure.dataset.spec, location.href)).href);
+    return true;
+  }
+
   function draw(figure, narrow) {
     var src = narrow ? figure.dataset.specNarrow : figure.dataset.spec;
     var frame = figure.querySelector(".cidi-chart__frame");
@@ -127,6 +142,9 @@
     var img = figure.querySelector(".cidi-chart__frame img");
     figure.dataset.label = img ? img.getAttribute("alt") : "";
     return draw(figure, wantsNarrow(figure)).then(function (view) {
+      var follow = figure.cidiClick;
+      figure.cidiClick = null;
+      if (follow && followAt(figure, follow)) return view;
       if (figure.cidiTap) { showAt(figure.cidiTap); figure.cidiTap = null; }
       return view;
     }).catch(function (error) {
@@ -151,6 +169,15 @@
         figure.cidiTap = touch && { clientX: touch.clientX, clientY: touch.clientY };
         upgrade(figure);
       }, { once: true, passive: true });
+      figure.addEventListener("click", function (event) {  // a click or tap on the picture, not a swipe over it
+        if (!event.target.closest(".cidi-chart__frame")) return;
+        if (figure.dataset.state === "interactive") {  // a tap on a tile's label: the tile's link
+          if (!(event.target.__data__ && event.target.__data__.href)) followAt(figure, event);
+          return;
+        }
+        figure.cidiClick = { clientX: event.clientX, clientY: event.clientY };
+        upgrade(figure);
+      });
     });
     document.addEventListener("click", function (event) {  // a tap outside the charts hides the tooltip
       if (tooltipEl && !(event.target.closest && event.target.closest(".cidi-chart__vega"))) tooltipEl.hidden = true;
