@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from contextlib import contextmanager
 
 import pytest
 
@@ -75,16 +76,30 @@ def tooltip_text(page) -> str | None:
     return tip.inner_text() if tip.count() and tip.is_visible() else None
 
 
-@pytest.mark.parametrize("lang", ["", "zh/"])
-def test_a_tap_on_a_bar_shows_its_value_and_a_tap_elsewhere_hides_it(chromium, server, lang):
+@contextmanager
+def phone_page(chromium, url: str):
+    """A page at phone size (360 x 800, touch) with ``url`` loaded, in a context closed afterwards."""
     context = chromium.new_context(**SCREENS["phone"], service_workers="block")
     try:
         page = context.new_page()
-        page.goto(f"{server}/{lang}dimensions/infrastructure/", wait_until="networkidle")
+        page.goto(url, wait_until="networkidle")
+        yield page
+    finally:
+        context.close()
+
+
+def tap_middle(page, locator) -> None:
+    """Scroll ``locator`` to the middle of the screen and tap its centre."""
+    locator.evaluate("e => e.scrollIntoView({block: 'center'})")
+    box = locator.bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+@pytest.mark.parametrize("lang", ["", "zh/"])
+def test_a_tap_on_a_bar_shows_its_value_and_a_tap_elsewhere_hides_it(chromium, server, lang):
+    with phone_page(chromium, f"{server}/{lang}dimensions/infrastructure/") as page:
         figure = page.locator("#chart-dimension-infrastructure-ranking")
-        figure.evaluate("e => e.scrollIntoView({block: 'center'})")
-        box = figure.locator(".cidi-chart__frame").bounding_box()
-        page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # upgrades the chart
+        tap_middle(page, figure.locator(".cidi-chart__frame"))  # upgrades the chart
         page.wait_for_selector('#chart-dimension-infrastructure-ranking[data-state="interactive"]', timeout=20000)
         bars = figure.locator(".cidi-chart__vega .mark-rect path")
         assert bars.count() == 31
@@ -102,8 +117,6 @@ def test_a_tap_on_a_bar_shows_its_value_and_a_tap_elsewhere_hides_it(chromium, s
         page.touchscreen.tap(heading["x"] + 5, heading["y"] + 5)
         page.wait_for_timeout(200)
         assert tooltip_text(page) is None, "a tap outside the chart hides the tooltip"
-    finally:
-        context.close()
 
 
 EMBEDS = ["map-total", "dimension-innovation-ranking", "ranking-stacked", "province-guangdong-profile", "explorer",
@@ -146,17 +159,9 @@ def test_an_embed_keeps_full_size_text_and_fits_its_code_height_without_script(c
 @pytest.mark.parametrize("lang", ["", "zh/"])
 def test_one_tap_on_a_tile_of_the_home_map_opens_that_province(chromium, server, lang):
     """The home page's map is a picture until Vega draws it: the tap that draws it follows the tile's link."""
-    context = chromium.new_context(**SCREENS["phone"], service_workers="block")
-    try:
-        page = context.new_page()
-        page.goto(f"{server}/{lang}", wait_until="networkidle")
-        frame = page.locator("#chart-map-total .cidi-chart__frame")
-        frame.evaluate("e => e.scrollIntoView({block: 'center'})")
-        box = frame.bounding_box()
+    with phone_page(chromium, f"{server}/{lang}") as page:
         # the middle of the map is a province tile (central China), never a gap or Taiwan
         with page.expect_navigation(timeout=20000):
-            page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            tap_middle(page, page.locator("#chart-map-total .cidi-chart__frame"))
         assert re.search(rf"/{lang}provinces/[a-z]+/$", page.url), f"the tap led to {page.url}"
         assert page.locator("h1").count() == 1
-    finally:
-        context.close()
