@@ -95,6 +95,25 @@ def test_headers_send_the_policy_and_utf8_for_the_files_people_open(site_dir):
     assert all(pattern.count("*") <= 1 for pattern in rules)  # and one splat per rule
 
 
+def test_the_data_charts_and_oembed_answers_can_be_fetched_from_another_site(site_dir):
+    """A CMS's editor fetches oembed.json from the browser, and a notebook fetches a CSV: both need CORS."""
+    rules = parse_headers((site_dir / "_headers").read_text(encoding="utf-8"))
+
+    def headers_for(path: str) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for pattern, headers in rules.items():
+            if re.fullmatch(re.escape(pattern).replace(r"\*", ".*"), path):
+                found.update(headers)
+        return found
+
+    shared = [next((site_dir / "embed").glob("*/oembed.json")), next((site_dir / "zh" / "embed").glob("*/oembed.json")),
+              site_dir / "data" / "scores.csv", site_dir / "data" / "datapackage.json",
+              next((site_dir / "charts").glob("*.csv")), next((site_dir / "zh" / "charts").glob("*.vg.json"))]
+    for path in shared:
+        assert headers_for("/" + path.relative_to(site_dir).as_posix()).get("Access-Control-Allow-Origin") == "*", path
+    assert "Access-Control-Allow-Origin" not in headers_for("/provinces/guangdong/")  # the site's own pages: not needed
+
+
 def test_only_fingerprinted_files_are_cached_for_a_year(site_dir):
     rules = parse_headers((site_dir / "_headers").read_text(encoding="utf-8"))
     cached = [p for p, h in rules.items() if "immutable" in h.get("Cache-Control", "")]

@@ -3,7 +3,9 @@
 ``headers_file(site)`` is the ``_headers`` file (Netlify and Cloudflare Pages format) written at the site
 root by every build: the Content-Security-Policy, ``X-Content-Type-Options``, ``Referrer-Policy``, a
 UTF-8 charset for the text files people open in a browser (the data card ``README.md``, CSV, JSON),
-and long cache lifetimes for the theme's fingerprinted files only.
+long cache lifetimes for the theme's fingerprinted files only, and ``Access-Control-Allow-Origin: *`` on
+what other sites read from a script: the data package, the charts' data and specs, and the embed
+folders (their ``oembed.json``, which a CMS's editor fetches from the browser, and the iframe pages).
 
 ``python -m cidi.deploy`` (``make dist``) builds the site for a public address: it refuses to run
 without a ``CIDI_SITE_URL`` that names a real host, builds ``build/site`` (as ``make build`` does, with
@@ -29,6 +31,8 @@ SECURITY_HEADERS = {
 TEXT_TYPES = {".csv": "text/csv", ".md": "text/markdown", ".json": "application/json", ".cff": "text/plain",
               ".yml": "text/plain", "": "text/plain"}  # "": SHA256SUMS
 FINGERPRINTED = re.compile(r"\.[0-9a-f]{8}\.min\.(js|css)$")  # the theme's bundle.a5f9d56c.min.js ...
+OPEN_TO_ALL = {"Access-Control-Allow-Origin": "*"}  # public open data: any site may fetch it
+SHARED = ("data/*", "charts/*", "zh/charts/*", "embed/*", "zh/embed/*")  # the folders other sites read
 LONG_CACHE = "public, max-age=31536000, immutable"
 LOCAL_HOSTS = re.compile(r"(?i)\b(?:https?:)?//(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1?\])(?=[:/\"'\s]|$)")
 
@@ -45,6 +49,7 @@ def headers_file(site: Path) -> str:
     for prefix in ("", "zh/"):
         for suffix in (".csv", ".json"):
             blocks.append((f"/{prefix}charts/*{suffix}", {"Content-Type": f"{TEXT_TYPES[suffix]}; charset=utf-8"}))
+    blocks += [(f"/{folder}", OPEN_TO_ALL) for folder in SHARED]
     for path in sorted(p for p in site.rglob("*") if p.is_file() and FINGERPRINTED.search(p.name)):
         blocks.append((f"/{path.relative_to(site).as_posix()}", {"Cache-Control": LONG_CACHE}))
     lines = ["# Netlify and Cloudflare Pages read this file (written by scripts/cidi/deploy.py; see the README)."]

@@ -72,11 +72,18 @@ def page_height(chart: Chart, width: int) -> float:
     return 2 * MARGIN + text + natural[1] * shown / natural[0]
 
 
+HEIGHTS: dict[tuple, int] = {}  # embed_height by what it reads: a chart's embed code is written four times
+
+
 def embed_height(chart: Chart) -> int:
     """A fixed height that fits the chart and its texts in every iframe from 320 to 820 px wide: used
     where a CMS strips the script that sizes the iframe."""
-    widths = sorted({*range(320, 821, 4), NARROW_BELOW - 1, NARROW_BELOW, EDGE_TO_EDGE - 1, EDGE_TO_EDGE, 820})
-    return math.ceil(max(page_height(chart, w) for w in widths)) + SAFETY
+    key = (chart.lang, chart.title, str(chart.subtitle), chart.embed_width, chart.embed_height,
+           chart.embed_narrow_width, chart.embed_narrow_height)
+    if key not in HEIGHTS:
+        widths = sorted({*range(320, 821, 4), NARROW_BELOW - 1, NARROW_BELOW, EDGE_TO_EDGE - 1, EDGE_TO_EDGE, 820})
+        HEIGHTS[key] = math.ceil(max(page_height(chart, w) for w in widths)) + SAFETY
+    return HEIGHTS[key]
 
 
 def embed_code(chart: Chart, base_url: str, theme: str = "light", transparent: bool = False) -> str:

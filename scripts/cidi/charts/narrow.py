@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import unicodedata
+from functools import lru_cache
 
 from cidi.charts import tiles
 
@@ -27,37 +28,45 @@ TITLE_SIZE = 16
 NARROW_CHARS, WIDE_CHARS = set("fijlrtI.,:;'!|()[] -·"), set("mwMWOQGCDHNU%@")
 
 
+@lru_cache(maxsize=None)
+def char_em(c: str) -> float:
+    """One character's width in em (Arial, a little wide); a CJK character is 1 em."""
+    if unicodedata.east_asian_width(c) in "WF":
+        return 1.0
+    return 0.3 if c in NARROW_CHARS else 0.85 if c in WIDE_CHARS else 0.58
+
+
 def text_width(text: str, size: float) -> float:
     """The width of ``text`` in px at ``size`` px, estimated a little wide (for wrapping titles)."""
-    em = 0.0
-    for c in text:
-        if unicodedata.east_asian_width(c) in "WF":
-            em += 1.0
-        elif c in NARROW_CHARS:
-            em += 0.3
-        elif c in WIDE_CHARS:
-            em += 0.85
-        else:
-            em += 0.58
-    return em * size
+    return sum(map(char_em, text)) * size
 
 
-def wrap(text: str, size: float, width: float) -> list[str]:
+def wrap(text: str | list[str], size: float, width: float) -> list[str]:
     """``text`` in lines no wider than ``width`` at ``size`` px: broken at spaces, and between any two
     CJK characters (not before a closing punctuation mark)."""
+    return list(_wrap(tuple(text) if isinstance(text, list) else (text,), size, width))
+
+
+@lru_cache(maxsize=4096)  # an embed's fixed height wraps the same titles at a hundred widths, cards again
+def _wrap(paragraphs: tuple[str, ...], size: float, width: float) -> tuple[str, ...]:
     lines: list[str] = []
-    for paragraph in text if isinstance(text, list) else [text]:
-        line = ""
-        for token in tokens(paragraph):
-            candidate = line + token
-            if line and text_width(candidate.rstrip(), size) > width:
+    for paragraph in paragraphs:
+        line, em = "", 0.0  # the line so far and its width without its trailing spaces
+        for token in _tokens(paragraph):
+            body = token.rstrip()
+            spaces = line[len(line.rstrip()):] if body else ""  # the line's trailing spaces, inside the candidate
+            candidate_em = em
+            for c in spaces + body:  # summed in order, as text_width sums: the same float at a boundary
+                candidate_em += char_em(c)
+            if line and candidate_em * size > width:
                 lines.append(line.rstrip())
                 line = token.lstrip()
+                em = sum(map(char_em, line.rstrip()))
             else:
-                line = candidate
+                line, em = line + token, candidate_em
         if line.strip():
             lines.append(line.rstrip())
-    return lines
+    return tuple(lines)
 
 
 CLOSING = set("，。；：、）》」』！？%,.;:)")
@@ -66,16 +75,22 @@ CLOSING = set("，。；：、）》」』！？%,.;:)")
 def tokens(text: str) -> list[str]:
     """Pieces a line may break after: a word with its trailing space, or a CJK character with the
     punctuation that follows it."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=1024)
+def _tokens(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for c in text:
-        wide = unicodedata.east_asian_width(c) in "WF"
+        wide = is_wide(c)
         if out and (c in CLOSING or (not wide and not out[-1].endswith(" ") and not is_wide(out[-1][-1]))):
             out[-1] += c
         else:
             out.append(c)
-    return out
+    return tuple(out)
 
 
+@lru_cache(maxsize=None)
 def is_wide(c: str) -> bool:
     return unicodedata.east_asian_width(c) in "WF"
 
