@@ -17,12 +17,12 @@ ALLOWED_TO_DIFFER: dict[str, str] = {}
 @pytest.mark.slow
 def test_a_second_build_is_byte_identical(site_dir, tmp_path):
     """The second build runs in a copy of the repository in another folder (machine paths would show),
-    with another hash seed (set and dict order would show), without build/ and with an empty chart cache:
+    with another hash seed (set and dict order would show), without build/ and with empty caches:
     a cold build equals the one ``make build`` made, whether that one rendered its charts or took them
     from the cache."""
     repo = copy_repository(tmp_path / "repo")
     env = {**os.environ, "PYTHONPATH": str(repo / "scripts"), "PYTHONHASHSEED": "12345",
-           "NO_MKDOCS_2_WARNING": "1", "CIDI_CHART_CACHE": str(tmp_path / "chart-cache")}
+           "NO_MKDOCS_2_WARNING": "1", "CIDI_CACHE": str(tmp_path / "cache")}
     env.pop("CIDI_SITE_URL", None)
     result = subprocess.run([sys.executable, "-m", "cidi.build"], env=env, cwd=repo, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]

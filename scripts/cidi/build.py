@@ -86,13 +86,49 @@ class InChild:
         self._process.join()
 
 
+def robustness_key(scores, dimensions, settings: Settings) -> str:
+    """What the robustness analysis depends on: the scores and dimensions it is given (pickled, so any
+    change to a value or a name misses), its settings, its code and the installed versions."""
+    import hashlib
+    import pickle
+
+    digest = hashlib.sha256(pickle.dumps((scores, dimensions, settings), protocol=5))
+    for path in sorted((paths.ROOT / "scripts" / "cidi" / "robustness").glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest.update((paths.ROOT / "requirements.lock").read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def analyse_robustness_cached(scores, dimensions, settings: Settings, cache: Path | None):
+    """:func:`~cidi.robustness.analyse_robustness`, or its result from ``cache`` (a folder, one pickle
+    per key; entries no build used for a week are removed) when nothing it depends on changed."""
+    import pickle
+
+    from cidi.charts.render import prune
+
+    if cache is None:
+        return analyse_robustness(scores, dimensions, settings)
+    path = cache / f"{robustness_key(scores, dimensions, settings)}.pickle"
+    try:
+        robust = pickle.loads(path.read_bytes())
+        os.utime(path)  # used now: kept by prune()
+    except Exception:  # noqa: BLE001 - none yet, or unreadable: analyse
+        robust = analyse_robustness(scores, dimensions, settings)
+        cache.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}-{os.getpid()}")
+        temporary.write_bytes(pickle.dumps(robust, protocol=5))
+        temporary.replace(path)
+    prune(cache, {path.name})
+    return robust
+
+
 def build(datasets: Path, site: Path, settings: Settings, with_site: bool = True, png: bool = True) -> None:
     with step("load_sources"):
         sources = load_sources(datasets)
     with step("compute_indices"):
         indices = compute_indices(sources)
     with step("robustness"):
-        robust = analyse_robustness(indices.scores, sources.dimensions, settings)
+        robust = analyse_robustness_cached(indices.scores, sources.dimensions, settings, paths.cache("robustness"))
     site.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=site.parent))
     try:

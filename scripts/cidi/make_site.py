@@ -204,8 +204,8 @@ def language_switch(lang: str, base: str) -> dict:
     }
 
 
-SITE_CACHE = "sites"  # beside the chart cache: the last MkDocs output of each language
-PAGE_CACHE = "pages"  # beside it: the pages' HTML of each language's last build (MarkdownCache)
+SITE_CACHE = "sites"  # under the cache root (paths.cache): the last MkDocs output of each language
+PAGE_CACHE = "pages"  # the pages' HTML of each language's last build (MarkdownCache)
 
 
 def site_key(lang: str, docs: Path, config_file: Path, overrides: list) -> str:
@@ -223,7 +223,7 @@ def site_key(lang: str, docs: Path, config_file: Path, overrides: list) -> str:
     return digest.hexdigest()[:32]
 
 
-LABEL_CACHE = "labels"  # beside it: the charts' SVGs with their marks' labels cleaned (charts.aria), by language
+LABEL_CACHE = "labels"  # the charts' SVGs with their marks' labels cleaned (charts.aria), by language
 
 
 def localize_files_cached(files: dict[str, dict[str, bytes]], lang: str, cache: Path | None) -> dict[str, dict[str, bytes]]:
@@ -309,10 +309,10 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
     try:
         with Renderer(png=png, cache=default_cache()) as renderer:
             rendering = {}
-            card_cache = None if renderer.cache is None else renderer.cache.parent / "cards"
+            card_cache = paths.cache("cards")
             for lang in LANGS:  # the workers draw one language's charts while the next one's are built
                 with step(f"make_charts.{lang}"):  # the first language's charts are drawn as they are made
-                    charts = make_charts_cached(data, lang, None if renderer.cache is None else renderer.cache.parent / "specs",
+                    charts = make_charts_cached(data, lang, paths.cache("specs"),
                                                 on_chart=(lambda c: renderer.submit([c])) if lang == LANGS[0] else None)
                 with step(f"render_charts.{lang}"):  # printed 3 times: the cache look-up, the waits for drawings, PNGs
                     rendering[lang] = renderer.submit(charts)
@@ -320,7 +320,7 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
                 docs = staging / f"docs-{lang}"
                 with step(f"render_charts.{lang}"):  # the wait for what is not drawn yet
                     charts, files = rendering[lang].charts, localize_files_cached(
-                        rendering[lang].result(), lang, None if renderer.cache is None else renderer.cache.parent / LABEL_CACHE)
+                        rendering[lang].result(), lang, paths.cache(LABEL_CACHE))
                 print(f"charts.{lang}: {rendering[lang].rendered} of {len(charts)} rendered, the others taken from "
                       "the cache", flush=True)
                 with step(f"cards.{lang}"):  # printed twice: the cards' drawings started, and written
@@ -339,7 +339,7 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
                         {**language_switch(lang, base), "cidi_cite": cite_block(data.meta, data.lang(lang)),
                          "cidi_cards": deck.tags()},
                         base + data.lang(lang).prefix,
-                        None if renderer.cache is None else renderer.cache.parent / SITE_CACHE)
+                        paths.cache(SITE_CACHE))
                 if lang != LANGS[-1]:  # on the other core, while the next language's pages are written
                     sites.append(InChild(mkdocs_step, *args))
                 else:

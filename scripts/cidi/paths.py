@@ -1,4 +1,5 @@
 """Every path the project uses, derived from the repository root (never from the working directory)."""
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -6,6 +7,7 @@ DATASETS = ROOT / "datasets"
 DOCS = ROOT / "docs"
 BUILD = ROOT / "build"
 SITE = BUILD / "site"
+CACHE = BUILD / "cache"  # the build's caches, one folder each (see cache()); never published
 MKDOCS_YML = ROOT / "mkdocs.yml"
 PACKAGE_META = DATASETS / "package.yml"
 JS_LOCK = ROOT / "scripts" / "js.lock.json"
@@ -24,6 +26,16 @@ SOURCE_FILES = (
     "tile-layout.csv",
     "units.csv",
 )
+
+
+def cache(name: str) -> Path | None:
+    """The folder of one of the build's caches (``charts``, ``cards``, ``labels``, ``pages``, ``sites``,
+    ``specs``, ...): ``$CIDI_CACHE/<name>``, ``build/cache/<name>`` when CIDI_CACHE is unset, None (no
+    caching) when it is ``off``. Read at each call, so a caller can point a whole build elsewhere."""
+    root = os.environ.get("CIDI_CACHE", "")
+    if root == "off":
+        return None
+    return (Path(root).absolute() if root else CACHE) / name
 
 
 def provenance_of(source: Path) -> Path:

@@ -7,8 +7,8 @@ variants, written with ``.csv`` (the chart's data) as ``<folder>/<id>.*``.
 
 Rendering runs in worker processes and is cached in ``build/cache/charts/<key>/``, the key being a
 hash of everything that determines the files (:func:`cache_key`), so a rebuild after a text-only
-change renders nothing. Cached and freshly rendered files are the same bytes. ``CIDI_CHART_CACHE``
-names another cache folder for a build, or ``off``.
+change renders nothing. Cached and freshly rendered files are the same bytes. ``CIDI_CACHE`` moves
+every cache of a build elsewhere, or turns them ``off`` (:func:`cidi.paths.cache`).
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from cidi.charts.model import LICENCE, MESSAGES, SOURCE, Chart
 from cidi.charts.narrow import EMBED_WIDE, MIN_PLOT, NARROW, WIDE, narrow_spec, plot_widths, wide_spec, widen
 from cidi.charts.tiles import NAME as TILES
 
-CACHE = paths.BUILD / "cache" / "charts"  # outside build/site: never published
+CACHE = paths.CACHE / "charts"  # the default (CIDI_CACHE unset); outside build/site: never published
 
 # Geometry attributes (path data, positions, sizes, transforms), and the text between tags, which
 # is matched only to be skipped: titles, labels and aria-labels keep every digit they were printed with.
@@ -299,9 +299,8 @@ def prune(cache: Path, used: set[str], now: float | None = None) -> list[str]:
 
 
 def default_cache() -> Path | None:
-    """``CIDI_CHART_CACHE``: another cache folder, or ``off``; unset: ``build/cache/charts``."""
-    value = os.environ.get("CIDI_CHART_CACHE", "")
-    return None if value == "off" else Path(value) if value else CACHE
+    """``$CIDI_CACHE/charts`` (``build/cache/charts`` by default), or None when CIDI_CACHE is ``off``."""
+    return paths.cache("charts")
 
 
 # ---------------------------------------------------------------- rendering in the background

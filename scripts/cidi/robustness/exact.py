@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 # "Strictly above" in the worst-rank programme: v . (x_j - x_i) >= STRICT, far above HiGHS's
 # feasibility tolerance (1e-7) and far below any real gap (the smallest printed gap is 0.01 point,
@@ -76,6 +75,8 @@ def rank_bounds_one(values: np.ndarray, i: int, low: np.ndarray, high: np.ndarra
     if k == 1:  # one undecided province: the box's corners put it below i (best) and above i (worst)
         v_best, v_worst = np.where(D[0] > 0, low, high), np.where(D[0] > 0, high, low)
         return 1 + int(always.sum()), 2 + int(always.sum()), v_best, v_worst
+    from scipy.optimize import Bounds, LinearConstraint, milp  # 1 s to import: only where a programme is solved
+
     big = np.maximum(np.abs(lo[open_]), np.abs(hi[open_])) + 2 * STRICT
     bounds = Bounds(np.concatenate([low, np.zeros(k)]), np.concatenate([high, np.ones(k)]))
     integrality = np.concatenate([np.zeros(d), np.ones(k)])

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from SALib.analyze import sobol as sobol_analyze
-from SALib.sample import sobol as sobol_sample
 
 from cidi.robustness.core import arithmetic, geometric, ranks
 
@@ -44,6 +42,9 @@ def sobol_indices(provinces: pd.DataFrame, attain: np.ndarray, weights: np.ndarr
     never moves has no variance to share: its indices are 0. Estimates are clipped to [0, 1]
     (small negative values are estimation noise); ``rank_variance`` allows pooling over provinces.
     """
+    from SALib.analyze import sobol as sobol_analyze  # SALib loads SciPy's statistics (1 s): here, not at import
+    from SALib.sample import sobol as sobol_sample
+
     problem = sobol_problem(dims, spread)
     x = sobol_sample.sample(problem, SOBOL_BASE, calc_second_order=False, scramble=True, seed=seed)
     y = sobol_model(attain, weights, x, geometric_share)
