@@ -25,6 +25,7 @@ from cidi import paths
 from cidi.compute_indices import compute_indices
 from cidi.load_sources import SourceError, load_sources
 from cidi.robustness import DEFAULT_REPLICATIONS, Settings, analyse_robustness
+from cidi import write_package as package_step
 from cidi.write_package import package_tables, read_metadata, validate_package, write_package
 
 RUNNING: list[str] = []  # the steps under way, to name the one that failed
@@ -122,6 +123,32 @@ def analyse_robustness_cached(scores, dimensions, settings: Settings, cache: Pat
     return robust
 
 
+def validate_package_cached(folder: Path, cache: Path | None) -> None:
+    """:func:`~cidi.write_package.validate_package`, skipped when a package of the same bytes passed it
+    before (``cache``: a folder of one empty file per validated package, named by a hash of its files,
+    the validator's code and the installed versions; a week unused and it is removed). A stand-in
+    for the validator (a test's) is always called and never remembered."""
+    import hashlib
+
+    from cidi.charts.render import prune
+
+    real = validate_package is package_step.validate_package
+    if cache is None or not real:
+        validate_package(folder)
+        return
+    digest = hashlib.sha256(Path(package_step.__file__).read_bytes() + (paths.ROOT / "requirements.lock").read_bytes())
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(f"{path.relative_to(folder).as_posix()}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
+    marker = cache / digest.hexdigest()[:32]
+    if marker.is_file():
+        os.utime(marker)  # used now: kept by prune()
+    else:
+        validate_package(folder)
+        cache.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    prune(cache, {marker.name})
+
+
 def build(datasets: Path, site: Path, settings: Settings, with_site: bool = True, png: bool = True) -> None:
     with step("load_sources"):
         sources = load_sources(datasets)
@@ -137,7 +164,7 @@ def build(datasets: Path, site: Path, settings: Settings, with_site: bool = True
             descriptor = write_package(staging / "data", tables, sources, indices, robust, datasets=datasets)
         if with_site:  # the validation runs beside the site step, on a core that is free while specs are built
             with step("validate_package"):  # printed twice: the start here, the wait below
-                validation = InChild(validate_package, staging / "data")
+                validation = InChild(validate_package_cached, staging / "data", paths.cache("validated"))
             try:
                 from cidi.make_site import make_site  # the site step needs mkdocs and vl-convert
                 make_site(staging, sources, indices, robust, descriptor, png=png,
@@ -149,7 +176,7 @@ def build(datasets: Path, site: Path, settings: Settings, with_site: bool = True
                 validation.result()
         else:
             with step("validate_package"):
-                validate_package(staging / "data")
+                validate_package_cached(staging / "data", paths.cache("validated"))
         (staging / "site" / "data").mkdir(parents=True, exist_ok=True)
         for item in (staging / "data").iterdir():  # beside the Data page (site/data/index.html)
             item.rename(staging / "site" / "data" / item.name)

@@ -26,7 +26,7 @@ from cidi.charts import tiles
 from cidi.charts.model import FONT, GRID, HIGHLIGHT, INK, NOT_ASSESSED, SUBTLE
 from cidi.charts.render import escape, png_with_text, prune, renderer_fingerprint
 
-CACHE = paths.CACHE / "cards"  # the default; a build passes paths.cache("cards") (CIDI_CACHE)
+CACHE = paths.BUILD / "cache" / "cards"
 WIDTH, HEIGHT = 1200, 630  # the size Facebook, LinkedIn and X show whole (1.91 : 1)
 MARGIN = 64
 ACCENT = "#0072B2"  # Okabe-Ito blue, the site's first category colour

@@ -17,6 +17,7 @@ import jinja2
 import pandas as pd
 
 from cidi import paths
+from cidi.caches import TextCache
 from cidi.redirects import write_redirects
 from cidi.search_terms import terms as search_terms, with_terms
 from cidi.charts import Chart
@@ -162,52 +163,87 @@ def missing_translations(lang: str) -> list[str]:
     return [view.template for view in registry() if view.hand_written and template_of(view, lang)[1]]
 
 
-def make_pages(data, lang: str, charts: list[Chart], staging_docs: Path) -> list:
-    """Render every page of one language into ``staging_docs``; return the navigation."""
+def template_sources(env: jinja2.Environment, name: str, seen: set[str] | None = None) -> list[str] | None:
+    """The name and source of template ``name`` and of every template it includes, imports or extends
+    (what its rendering reads besides its context); None when one is named by an expression."""
+    from jinja2 import meta
+
+    seen = set() if seen is None else seen
+    if name in seen:
+        return []
+    seen.add(name)
+    source = env.loader.get_source(env, name)[0]
+    found = [name, source]
+    for child in meta.find_referenced_templates(env.parse(source)):
+        more = None if child is None else template_sources(env, child, seen)
+        if more is None:
+            return None
+        found += more
+    return found
+
+
+def make_pages(data, lang: str, charts: list[Chart], staging_docs: Path, cache: Path | None = None,
+               inputs: str = "") -> list:
+    """Render every page of one language into ``staging_docs``; return the navigation. ``cache``: a
+    file keeping the generated files' text for the next build (:class:`cidi.caches.TextCache`), ``inputs``
+    the key of everything the views read (:func:`cidi.make_site.staged_key`): a rebuild after editing
+    a hand-written page renders that page alone (a page's key adds its path and its templates' sources)."""
     L = data.lang(lang)
     shutil.copytree(paths.DOCS / "assets", staging_docs / "assets",
                     ignore=None if lang == "en" else shutil.ignore_patterns("vega*"))
     env = environment([paths.TEMPLATES, paths.DOCS])
+    saved = TextCache(cache, f"{lang}\0{inputs}")
     by_id = {c.id: c for c in charts}
     for view, key in pages(data):
         name, fallback = template_of(view, lang)
         md = view.md(key)
-        url = view.url(key)
-        root = root_of(url)
-        site_root = root + "../" * L.prefix.count("/")
-        slots = {slot.name: by_id[view.chart_id(slot, key)] for slot in view.charts}
-
-        def chart(name: str, caption: bool = True, _slots=slots, _root=root, _site_root=site_root) -> str:
-            return chart_html(_slots[name], L, _root, _site_root, data.base_url, caption)
-
-        def href(view_name: str, _md=md, **target) -> str:
-            """Relative Markdown link from this page to another page of the registry."""
-            return posixpath.relpath(view_named(view_name).md(target), posixpath.dirname(_md) or ".")
-
-        def link(view_name: str, _url=url, **target) -> str:
-            """Relative URL (for HTML links) from this page to another page of the registry."""
-            return posixpath.relpath(view_named(view_name).url(target) or ".", _url or ".") + "/"
-
-        context = {"v": view.context(data, key, L), "t": L.t, "root": root, "site_root": site_root,
-                   "lang": lang, "chart": chart, "href": href, "link": link}
-        if view.name == "charts":
-            context["groups"] = catalogue_groups(charts, L, root, data.base_url)
-        text = env.get_template(name).render(**context)
-        if fallback:
-            text = add_fallback_note(text, L)
-        text = with_terms(text, search_terms(view, key, data, L))  # found first by its names (search)
         target = staging_docs / md
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        sources = template_sources(env, name) if cache is not None else None
+        target.write_text(saved.text(None if sources is None else saved.key("page", md, fallback, *sources),
+                                     lambda: page_text(data, L, view, key, md, name, fallback, by_id, charts, env)),
+                          encoding="utf-8")
     fields = expand_fields(data.meta["resources"]["scores-long"]["fields"], data.sources.dimensions)
     province = view_named("province")
     for key in province.instances(data):  # beside the page: provinces/<slug>/cidi-<slug>.csv
         folder = staging_docs / province.url(key)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / csv_name(key["slug"])).write_text(province_csv(data, fields, data.by_slug[key["slug"]]["adcode"]),
-                                                    encoding="utf-8")
+        adcode = data.by_slug[key["slug"]]["adcode"]
+        (folder / csv_name(key["slug"])).write_text(
+            saved.text(saved.key("csv", key["slug"]), lambda: province_csv(data, fields, adcode)), encoding="utf-8")
+    saved.save()
     write_redirects(data, L, staging_docs)  # provinces/xizang/ -> provinces/tibet/
     return navigation(data, L)
+
+
+def page_text(data, L: Lang, view: View, key, md: str, name: str, fallback: bool, by_id: dict,
+              charts: list[Chart], env: jinja2.Environment) -> str:
+    """One page's Markdown: its view's context printed by its template, with its search terms."""
+    url = view.url(key)
+    root = root_of(url)
+    site_root = root + "../" * L.prefix.count("/")
+    slots = {slot.name: by_id[view.chart_id(slot, key)] for slot in view.charts}
+
+    def chart(name: str, caption: bool = True, _slots=slots, _root=root, _site_root=site_root) -> str:
+        return chart_html(_slots[name], L, _root, _site_root, data.base_url, caption)
+
+    def href(view_name: str, _md=md, **target) -> str:
+        """Relative Markdown link from this page to another page of the registry."""
+        return posixpath.relpath(view_named(view_name).md(target), posixpath.dirname(_md) or ".")
+
+    def link(view_name: str, _url=url, **target) -> str:
+        """Relative URL (for HTML links) from this page to another page of the registry."""
+        return posixpath.relpath(view_named(view_name).url(target) or ".", _url or ".") + "/"
+
+    context = {"v": view.context(data, key, L), "t": L.t, "root": root, "site_root": site_root,
+               "lang": L.code, "chart": chart, "href": href, "link": link}
+    if view.name == "charts":
+        context["groups"] = catalogue_groups(charts, L, root, data.base_url)
+    text = env.get_template(name).render(**context)
+    if fallback:
+        text = add_fallback_note(text, L)
+    text = with_terms(text, search_terms(view, key, data, L))  # found first by its names (search)
+    return text
 
 
 def catalogue_groups(charts: list[Chart], L: Lang, root: str, base_url: str) -> list[dict]:

@@ -15,6 +15,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from cidi import cards, paths
+from cidi.caches import TextCache
 from cidi.fetch_js import installed_files
 from cidi.i18n import LANGS
 from cidi.load_sources import parse_yaml
@@ -81,8 +82,9 @@ class MarkdownCache:
                                           self._settings(config, files)], ensure_ascii=False).encode()).hexdigest()
 
     @contextmanager
-    def installed(self):
-        """``Page.render`` answered from the cache while the block runs."""
+    def installed(self, bytecode: Path | None = None):
+        """``Page.render`` and the theme's search entries of a page answered from the cache while the
+        block runs; with ``bytecode`` (a folder), the theme's templates compiled once, not every build."""
         import pickle
 
         from mkdocs.structure.pages import Page
@@ -106,9 +108,44 @@ class MarkdownCache:
 
         Page.render = render
         try:
-            yield self
+            with self._search_entries(), _theme_bytecode(bytecode):
+                yield self
         finally:
             Page.render = original
+
+    @contextmanager
+    def _search_entries(self):
+        """The search plugin's entries of a page (its HTML parsed into sections, Chinese segmented by
+        jieba, which takes 1.5 s to load) from the cache when everything they are made of is unchanged."""
+        import pickle
+
+        try:
+            from material.plugins.search import plugin as search
+        except ImportError:  # another theme: nothing to cache
+            yield
+            return
+        original, cache = search.SearchIndex.add_entry_from_context, self
+
+        def toc_of(items) -> list:
+            return [[item.id, item.url, item.title, item.level, toc_of(item.children)] for item in items]
+
+        def add_entry_from_context(index, page):
+            key = "search:" + hashlib.sha256(json.dumps(
+                [page.content, page.url, str(page.title), page.meta, toc_of(page.toc), search.jieba is not None],
+                sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+            if key not in cache.old:
+                before = len(index.entries)
+                original(index, page)
+                cache.old[key] = pickle.dumps(index.entries[before:], protocol=5)
+            else:
+                index.entries.extend(pickle.loads(cache.old[key]))
+            cache.new[key] = cache.old[key]
+
+        search.SearchIndex.add_entry_from_context = add_entry_from_context
+        try:
+            yield
+        finally:
+            search.SearchIndex.add_entry_from_context = original
 
     def save(self) -> None:
         import pickle
@@ -117,6 +154,57 @@ class MarkdownCache:
         temporary = self.path.with_name(f".{self.path.name}-{os.getpid()}")
         temporary.write_bytes(pickle.dumps(self.new, protocol=5))  # this build's pages only: it does not grow
         temporary.replace(self.path)
+
+
+@contextmanager
+def _theme_bytecode(folder: Path | None):
+    """The theme's Jinja templates compiled once into ``folder`` (Jinja checks each against its source),
+    not again by every build: the same templates, so the same pages."""
+    if folder is None:
+        yield
+        return
+    import jinja2
+    from mkdocs.theme import Theme
+
+    original = Theme.get_env
+
+    def get_env(theme):
+        env = original(theme)
+        folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+        return env
+
+    Theme.get_env = get_env
+    try:
+        yield
+    finally:
+        Theme.get_env = original
+
+
+@contextmanager
+def _linked_copies(docs: Path):
+    """MkDocs' copies of the files under ``docs`` (the staged pages' charts, embed pages, assets) made
+    as hard links: the staged files are never written again, and the site's files are never written
+    in place (see :func:`link_tree`). Files from elsewhere (the theme's) are copied."""
+    from mkdocs.structure.files import File
+
+    original, root = File.copy_file, str(docs.absolute()) + os.sep
+
+    def copy_file(file, dirty: bool = False) -> None:
+        if file._content is None and file.abs_src_path and file.abs_src_path.startswith(root) and not dirty:
+            os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
+            try:
+                os.link(file.abs_src_path, file.abs_dest_path)
+                return
+            except OSError:  # another file system, or a file there already: copy
+                pass
+        original(file, dirty)
+
+    File.copy_file = copy_file
+    try:
+        yield
+    finally:
+        File.copy_file = original
 
 
 def mkdocs_build(docs: Path, site: Path, nav: list, created: str | None = None,
@@ -144,7 +232,8 @@ def mkdocs_build(docs: Path, site: Path, nav: list, created: str | None = None,
     markdown = MarkdownCache(pages) if pages is not None else None
     try:
         config = load_config(str(config_file), **overrides)
-        with markdown.installed() if markdown is not None else nullcontext():
+        with (markdown.installed(pages.parent / "jinja") if markdown is not None else nullcontext()), \
+                _linked_copies(docs):
             build(config)
     except SystemExit as exc:  # mkdocs aborts a strict build with warnings this way
         raise RuntimeError("mkdocs build --strict failed:\n  " + "\n  ".join(collector.messages)) from exc
@@ -261,7 +350,7 @@ def localize_files_cached(files: dict[str, dict[str, bytes]], lang: str, cache: 
 
 
 def link_tree(source: Path, target: Path) -> None:
-    """``target`` as a copy of ``source`` made of hard links (a copy where links are not possible).
+    """``target`` (which may exist) as a copy of ``source`` made of hard links (a copy where links are not possible).
     The built files are never written again in place, so the copies may share them."""
     def link(src: str, dst: str) -> None:
         try:
@@ -269,7 +358,78 @@ def link_tree(source: Path, target: Path) -> None:
         except OSError:
             shutil.copy2(src, dst)
 
-    shutil.copytree(source, target, copy_function=link)
+    shutil.copytree(source, target, copy_function=link, dirs_exist_ok=True)
+
+
+STAGED_CACHE = "staged"  # each language's generated pages (make_pages.PageCache), chart files and embed pages
+
+
+def staged_key(data, lang: str, files: dict[str, dict[str, bytes]], package: Path) -> str:
+    """What a language's generated pages, chart files and embed pages depend on (the hand-written pages'
+    own sources aside: :class:`~cidi.make_pages.PageCache` adds them): the data (pickled, so any change
+    to a value or a name misses), the package's metadata, descriptor, checksums and README (pages
+    print them), the charts' rendered files (pages print their sizes), the site's address and
+    repository, every file of the build's code, templates and catalogue, the files the pages quote
+    and the installed versions."""
+    import pickle
+
+    digest = hashlib.sha256(json.dumps([lang, data.base_url, repository_url(), data.meta, data.descriptor],
+                                       sort_keys=True, ensure_ascii=False, default=str).encode())
+    digest.update(pickle.dumps((data.sources, data.indices, data.robust), protocol=5))
+    for name in ("SHA256SUMS", "README.md"):
+        digest.update((package / name).read_bytes() if (package / name).is_file() else b"-")
+    for chart_id in sorted(files):
+        for suffix in sorted(files[chart_id]):
+            digest.update(f"{chart_id}.{suffix}\0".encode() + hashlib.sha256(files[chart_id][suffix]).digest())
+    code = paths.ROOT / "scripts"
+    for path in [*sorted(p for p in code.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                         and "bench" not in p.relative_to(code).parts),
+                 paths.CHANGELOG, paths.LICENSE_DATA, paths.CITATION, paths.ROOT / "requirements.lock"]:
+        digest.update(f"{path.relative_to(paths.ROOT)}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:32]
+
+
+def write_chart_and_embed_files(data, lang: str, charts, files: dict[str, dict[str, bytes]], docs: Path,
+                                cache: Path | None, key: str) -> None:
+    """Each chart's files (``charts/``: SVGs, specs, CSV and metadata) and embed page (``embed/``) in
+    ``docs``, linked from ``cache`` (a folder, one entry per language: the latest) when ``key``
+    (:func:`staged_key`) is unchanged."""
+    L = data.lang(lang)
+
+    def write(folder: Path) -> None:
+        write_embed_pages(charts, files, folder, L, data.base_url)
+        write_chart_files(charts, files, folder / "charts", downloads=chart_downloader(data, lang))
+
+    if cache is None:
+        write(docs)
+        return
+    entry = cache / f"{lang}-{key}"
+    if not entry.is_dir():
+        temporary = cache / f".{entry.name}-{os.getpid()}"
+        shutil.rmtree(temporary, ignore_errors=True)
+        write(temporary)
+        for old in cache.glob(f"{lang}-*"):  # one entry per language: the latest
+            shutil.rmtree(old, ignore_errors=True)
+        try:
+            temporary.rename(entry)
+        except OSError:  # another build stored the same entry meanwhile
+            shutil.rmtree(temporary, ignore_errors=True)
+    link_tree(entry, docs)
+
+
+def draw_cards_cached(deck, data, L, files: dict[str, dict[str, bytes]], cache: Path | None, pool,
+                      svgs: TextCache | None) -> cards.Drawing:
+    """:func:`cidi.cards.draw_cards`, each card's SVG (what its PNG and cache key are made from) taken
+    from ``svgs`` (keyed by :func:`staged_key` and the card's name) when nothing it depends on changed."""
+    if svgs is None:
+        return cards.draw_cards(deck, data, L, files, cache, pool)
+
+    def svg(card) -> str:
+        return cards.card_svg(card, data, L, files[card.chart]["embed.svg"].decode("utf-8") if card.chart else None)
+
+    items = [(card, svgs.text(svgs.key(card.name), lambda: svg(card))) for card in deck.cards]
+    svgs.save()
+    return cards.Drawing(deck, items, L, cache, pool)
 
 
 def mkdocs_step(lang: str, docs: Path, target: Path, nav: list, created: str, extra: dict, url: str,
@@ -323,14 +483,16 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
                         rendering[lang].result(), lang, paths.cache(LABEL_CACHE))
                 print(f"charts.{lang}: {rendering[lang].rendered} of {len(charts)} rendered, the others taken from "
                       "the cache", flush=True)
+                staged = paths.cache(STAGED_CACHE)  # the key of what the cards and pages are made of
+                key = staged_key(data, lang, files, staging / "data") if staged is not None else ""
                 with step(f"cards.{lang}"):  # printed twice: the cards' drawings started, and written
                     deck = cards.deck(data, lang, charts)
                     cards.attach(deck, charts, base + data.lang(lang).prefix, data.lang(lang))  # the embed pages' tags
-                    drawings[lang] = cards.draw_cards(deck, data, data.lang(lang), files, card_cache, renderer.pool)
+                    svgs = None if staged is None else TextCache(staged / f"{lang}-cards.pickle", key)
+                    drawings[lang] = draw_cards_cached(deck, data, data.lang(lang), files, card_cache, renderer.pool, svgs)
                 with step(f"make_pages.{lang}"):
-                    nav = make_pages(data, lang, charts, docs)
-                    write_embed_pages(charts, files, docs, data.lang(lang), data.base_url)
-                    write_chart_files(charts, files, docs / "charts", downloads=chart_downloader(data, lang))
+                    nav = make_pages(data, lang, charts, docs, None if staged is None else staged / f"{lang}.pickle", key)
+                    write_chart_and_embed_files(data, lang, charts, files, docs, staged, key)
                     if lang == "en":  # the browser library is served once, from the site root
                         js = docs / "assets" / "js"
                         for name, path in installed_files().items():
