@@ -77,7 +77,11 @@ def indices(sources):
 
 @pytest.fixture(scope="session")
 def robust(indices, sources):
-    return analyse_robustness(indices.scores, sources.dimensions, Settings())
+    """The analysis with the default settings, from the build's cache when the build made it from the
+    same scores, settings and code (``cidi.build.analyse_robustness_cached``)."""
+    from cidi.build import analyse_robustness_cached
+
+    return analyse_robustness_cached(indices.scores, sources.dimensions, Settings(), paths.cache("robustness"))
 
 
 @pytest.fixture(scope="session")
@@ -90,6 +94,14 @@ def package_dir(tmp_path_factory) -> Path:
         patch.setattr(cidi.build, "validate_package", lambda folder: None)
         build(paths.DATASETS, site, Settings(), with_site=False)
     return site / "data"
+
+
+@pytest.fixture(scope="session")
+def package_report(package_dir):
+    """Frictionless' report on ``package_dir`` (validated once for the tests that read it)."""
+    from frictionless import validate
+
+    return validate(str(package_dir / "datapackage.json"))
 
 
 @pytest.fixture(scope="session")

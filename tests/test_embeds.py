@@ -37,10 +37,16 @@ class Tags(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def tags(text: str, name: str) -> list[dict]:
+@functools.lru_cache(maxsize=None)
+def start_tags(text: str) -> tuple[tuple[str, dict], ...]:
+    """A page's start tags, parsed once however many tests and helpers look at that page."""
     parser = Tags()
     parser.feed(text)
-    return [attrs for tag, attrs in parser.tags if tag == name]
+    return tuple(parser.tags)
+
+
+def tags(text: str, name: str) -> list[dict]:
+    return [dict(attrs) for tag, attrs in start_tags(text) if tag == name]
 
 
 def oembed_links(page: str) -> list[dict]:

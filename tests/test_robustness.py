@@ -220,8 +220,13 @@ def test_rank_without_dimension_on_the_real_data(robust, sources):
 SMALL = dict(replications=400, spread=0.25, geometric_share=0.5)
 
 
-def test_the_same_seed_gives_identical_tables(indices, sources):
-    first = analyse_robustness(indices.scores, sources.dimensions, Settings(seed=5, **SMALL))
+@pytest.fixture(scope="module")
+def seed_5(indices, sources):
+    return analyse_robustness(indices.scores, sources.dimensions, Settings(seed=5, **SMALL))
+
+
+def test_the_same_seed_gives_identical_tables(indices, sources, seed_5):
+    first = seed_5
     second = analyse_robustness(indices.scores, sources.dimensions, Settings(seed=5, **SMALL))
     for name in ("rank_uncertainty", "pairwise_dominance", "rank_without_dimension", "alternative_rankings",
                  "dimension_importance", "rank_bounds", "weight_free_order", "rank_tiers", "rank_sensitivity",
@@ -230,8 +235,8 @@ def test_the_same_seed_gives_identical_tables(indices, sources):
     assert first.mean_abs_rank_shift == second.mean_abs_rank_shift
 
 
-def test_a_different_seed_gives_different_tables(indices, sources):
-    first = analyse_robustness(indices.scores, sources.dimensions, Settings(seed=5, **SMALL))
+def test_a_different_seed_gives_different_tables(indices, sources, seed_5):
+    first = seed_5
     other = analyse_robustness(indices.scores, sources.dimensions, Settings(seed=6, **SMALL))
     assert not first.rank_uncertainty.equals(other.rank_uncertainty)
     assert not first.pairwise_dominance.equals(other.pairwise_dominance)

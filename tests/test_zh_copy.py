@@ -4,6 +4,7 @@ search finding each page first in both languages, and a language switch that kee
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
@@ -61,11 +62,17 @@ def zh_pages(site_dir):
     return sorted(p for p in (site_dir / "zh").rglob("*.html"))
 
 
+@functools.lru_cache(maxsize=None)
+def page_runs(path) -> tuple[tuple[str, str], ...]:
+    """A page's visible runs, parsed once for the tests below that read every Chinese page."""
+    return tuple(visible_runs(path.read_text(encoding="utf-8")))
+
+
 def test_no_chinese_page_prints_bai_wan_shi_yi_or_iso_dates(site_dir):
     iso = re.compile(r"(?<![\d-])(19|20)\d\d-(0[1-9]|1[0-2])(-\d\d)?(?![\d-])")
     found = {}
     for path in zh_pages(site_dir):
-        for lang, run in visible_runs(path.read_text(encoding="utf-8")):
+        for lang, run in page_runs(path):
             if lang.startswith("zh") and (re.search("百万|十亿", run) or iso.search(run)):
                 found.setdefault(path.relative_to(site_dir).as_posix(), []).append(run[:60])
     assert not found, dict(list(found.items())[:5])
@@ -100,7 +107,7 @@ TRANSLATIONESE = ["中位省份", "达成度", "的比例为0.0%", "的比例为
 def test_the_reviewed_sentences_are_rewritten(site_dir):
     found = {}
     for path in zh_pages(site_dir):
-        text = " ".join(run for lang, run in visible_runs(path.read_text(encoding="utf-8")) if lang.startswith("zh"))
+        text = " ".join(run for lang, run in page_runs(path) if lang.startswith("zh"))
         hits = [phrase for phrase in TRANSLATIONESE if phrase in text]
         if hits:
             found[path.relative_to(site_dir).as_posix()] = hits
@@ -180,10 +187,10 @@ def test_no_latin_script_ui_text_on_chinese_pages_and_svgs(site_dir):
     files = zh_pages(site_dir) + sorted((site_dir / "zh" / "charts").glob("*.svg"))
     assert len(files) > 200
     for path in files:
-        text = path.read_text(encoding="utf-8")
         if path.suffix == ".svg":
-            text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)  # source and licence, machine-read
-        for lang, run in visible_runs(text, "zh-Hans" if path.suffix == ".svg" else ""):
+            text = re.sub(r"<metadata>.*?</metadata>", "", path.read_text(encoding="utf-8"), flags=re.S)  # source and licence, machine-read
+        runs = visible_runs(text, "zh-Hans") if path.suffix == ".svg" else page_runs(path)
+        for lang, run in runs:
             if not lang.startswith("zh"):
                 continue
             bad = {w for w in latin_words(run) if w not in allowed and not FILE_OR_CODE.match(w)
