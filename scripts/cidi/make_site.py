@@ -243,8 +243,9 @@ def mkdocs_build(docs: Path, site: Path, nav: list, created: str | None = None,
         raise RuntimeError("mkdocs build --strict warned:\n  " + "\n  ".join(collector.messages))
     if markdown is not None:
         markdown.save()
-        print(f"pages: {markdown.converted} of {len(markdown.new)} converted from Markdown "
-              f"({len(markdown.new) - markdown.converted} taken from the cache)", flush=True)
+        pages_built = sum(not key.startswith("search:") for key in markdown.new)  # not the search entries
+        print(f"pages: {markdown.converted} of {pages_built} converted from Markdown "
+              f"({pages_built - markdown.converted} taken from the cache)", flush=True)
 
 
 def chart_downloader(data, lang: str):
