@@ -288,12 +288,25 @@ def test_the_embed_code_of_a_custom_view_shows_its_weights_and_leader(chromium, 
         host.close()
 
 
-def test_the_embedded_explorer_is_interactive_without_a_pointer(chromium, server):
-    """A keyboard reader never points at the embed: its sliders are there from the start and Tab reaches them."""
-    page = chromium.new_page(viewport={"width": 820, "height": 900})
+@pytest.mark.parametrize("width", [820, 375])
+def test_the_embedded_explorer_is_interactive_without_a_pointer(chromium, server, width):
+    """A keyboard reader never points at the embed: its sliders are there from the start and Tab reaches them.
+    They sit above the chart, on the article's first screen: a reader who drags one sees the bars move
+    just below it (the iframe is as tall as the chart, so the article scrolls, never the embed)."""
+    page = chromium.new_page(viewport={"width": width, "height": 800})
     try:
         page.goto(f"{server}/embed/explorer/", wait_until="networkidle")
         page.wait_for_selector('#chart[data-state="interactive"]', timeout=15000)
+        boxes = page.evaluate("""() => {
+            const box = e => e.getBoundingClientRect();
+            const sliders = [...document.querySelectorAll('#chart input[type=range]')].map(box);
+            return {sliders: sliders.map(b => [b.top, b.bottom, b.left, b.right]), chart: box(document.querySelector('#chart .vega svg')).top,
+                    group: document.querySelector('#chart [role=group]').getAttribute('aria-label')};
+        }""")
+        assert len(boxes["sliders"]) == 6, boxes
+        assert max(bottom for _, bottom, _, _ in boxes["sliders"]) <= boxes["chart"] < 800, boxes
+        assert all(right <= width and right - left >= 150 for _, _, left, right in boxes["sliders"]), "each slider wide enough to drag"
+        assert boxes["group"] == "Weights of the six dimensions"
         tab_to_slider(page, limit=10)
     finally:
         page.close()

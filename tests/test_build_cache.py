@@ -58,27 +58,3 @@ def test_a_page_whose_link_warned_warns_again_from_the_cache(tmp_path):
             build(docs, config, tmp_path / attempt, pages)
 
 
-def test_cleaned_chart_labels_come_from_the_cache_as_the_cleaning_gives_them(tmp_path, monkeypatch):
-    """A screen reader hears the same mark labels whether they were cleaned now or in the last build;
-    a chart drawn anew is cleaned anew."""
-    from cidi import make_site
-    from cidi.charts.aria import localize_files
-
-    def chart(value):
-        svg = (f'<svg><path aria-label="province: Anhui; score: {value}; Score: 45.2" role="graphics-symbol"/>'
-               '<g aria-label="Title text \'标题\'" aria-roledescription="axis"/></svg>').encode()
-        return {"svg": svg, "embed.svg": svg, "png": b"\x89PNG", "vl.json": b"{}"}
-
-    files = {"a": chart("45.1934"), "b": chart("12.5")}
-    cache = tmp_path / "labels"
-    for lang in ("en", "zh"):
-        expected = localize_files(files, lang)
-        assert make_site.localize_files_cached(files, lang, cache) == expected
-        cleaned = []
-        monkeypatch.setattr(make_site, "localize_files", lambda f, lang: cleaned.append(sorted(f)) or localize_files(f, lang))
-        assert make_site.localize_files_cached(files, lang, cache) == expected
-        changed = {**files, "b": chart("7.25")}
-        assert make_site.localize_files_cached(changed, lang, cache) == localize_files(changed, lang)
-        assert cleaned == [[], ["b"]], "only the chart drawn anew is cleaned again"
-        monkeypatch.undo()
-    assert b"45.1934" not in make_site.localize_files_cached(files, "en", cache)["a"]["svg"]

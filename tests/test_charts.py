@@ -7,7 +7,6 @@ import json
 import re
 import struct
 import zlib
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import jsonschema
@@ -258,36 +257,27 @@ def test_svg_gradient_ids_do_not_depend_on_render_order():
     assert stable_ids(first).count("gradient_1") == 2 and "gradient_2" in stable_ids(first)
 
 
-def d3_fixed(value: float, digits: int = 2) -> str:
-    """d3-format's ``.2f`` as Vega prints it: toFixed on the exact binary value (a tie goes away from
-    zero) and a real minus sign (U+2212), none for a value that rounds to zero."""
-    text = str(Decimal(value).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
-    return text.lstrip("-") if Decimal(text) == 0 else text.replace("-", "\u2212")
-
-
 def drawn_texts(svg: str) -> list[str]:
-    return [html.unescape(t) for t in re.findall(r'<text[^>]*aria-roledescription="text mark"[^>]*>([^<]*)</text>', svg)]
+    """The texts of the chart's text marks (the heatmap's cell values), as drawn."""
+    groups = re.findall(r'<g class="mark-text role-mark[^"]*"[^>]*>(.*?)</g>', svg)
+    return [html.unescape(t) for group in groups for t in re.findall(r"<text[^>]*>([^<]*)</text>", group)]
 
 
 def aria_labels(svg: str) -> list[str]:
     return [html.unescape(label) for label in re.findall(r'aria-label="([^"]*)"', svg)]
 
 
-def test_d3_fixed_rounds_like_javascript_to_fixed():
-    # 0.625 is exact in binary: a tie, toFixed picks the larger magnitude; 0.615 is 0.61499999... in binary
-    assert [d3_fixed(x) for x in (0.6212, 0.625, 0.615, -0.2649, 1.0, -0.001)] == [
-        "0.62", "0.63", "0.61", "\u22120.26", "1.00", "0.00"]
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("variant", ["svg", "embed.svg"])
 def test_correlation_heatmap_svg_prints_every_r_to_two_decimals(site_dir, lang, variant):
     """Regression: slimming the SVG once cut its labels to one decimal (0.6 for r = 0.69, 0.9 for 0.94,
-    -0.2 for -0.26). The cells print r with the spec's ``.2f``, so the SVG shows exactly those strings."""
+    -0.2 for -0.26). The cells print r as the one formatter gives it, so the SVG shows exactly those strings."""
+    from cidi.formatting import Formatter
+
     charts = site_dir / "charts" if lang == "en" else site_dir / lang / "charts"
     spec = json.loads((charts / "correlations.vl.json").read_text(encoding="utf-8"))
-    assert spec["vconcat"][0]["layer"][1]["encoding"]["text"]["format"] == ".2f"
-    expected = sorted(d3_fixed(r) for r in pd.read_csv(charts / "correlations.csv")["r"])
+    assert spec["vconcat"][0]["layer"][1]["encoding"]["text"]["field"] == "r_text"
+    expected = sorted(Formatter(lang).corr(r) for r in pd.read_csv(charts / "correlations.csv")["r"])
     svg = (charts / f"correlations.{variant}").read_text(encoding="utf-8")
     assert sorted(drawn_texts(svg)) == expected
     assert "0.94" in expected and "0.69" in expected and "\u22120.26" in expected  # the reported cases
@@ -296,17 +286,21 @@ def test_correlation_heatmap_svg_prints_every_r_to_two_decimals(site_dir, lang, 
 @pytest.mark.parametrize("variant", ["svg", "embed.svg"])
 def test_svg_aria_labels_keep_the_printed_values(site_dir, variant):
     """Regression: screen readers heard "45.1" for a total of 45.19. Each bar's aria-label carries its
-    values as the tooltip prints them (two decimals)."""
+    values as the tooltip prints them (two decimals, the one formatter)."""
+    from cidi.formatting import Formatter
+
+    score = Formatter("en").score
     charts = site_dir / "charts"
     stacked = pd.read_csv(charts / "ranking-stacked.csv")
     labels = "\n".join(aria_labels((charts / f"ranking-stacked.{variant}").read_text(encoding="utf-8")))
     for row in stacked.itertuples(index=False):
-        assert f"Province: {row.province}; Score: {d3_fixed(row.score)}; Total: {d3_fixed(row.total)};" in labels, row
-    assert "Province: Guangdong; Score: 7.69; Total: 45.19;" in labels
+        pattern = rf"Province: {re.escape(row.province)}; Dimension: [^;]+; Score: {score(row.score)}; Total: {score(row.total)};"
+        assert re.search(pattern, labels), row
+    assert re.search(r"Province: Guangdong; Dimension: Internet application; Score: \d+\.\d\d; Total: 45.19; Rank: 1", labels)
     for path in charts.glob("dimension-*-ranking.csv"):
         labels = "\n".join(aria_labels((charts / f"{path.stem}.{variant}").read_text(encoding="utf-8")))
         for row in pd.read_csv(path).itertuples(index=False):
-            assert f"Province: {row.province}; Score: {d3_fixed(row.score)};" in labels, (path.name, row)
+            assert f"Province: {row.province}; Score: {score(row.score)};" in labels, (path.name, row)
 
 
 def test_slim_svg_cuts_geometry_and_keeps_text():

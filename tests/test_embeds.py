@@ -365,3 +365,73 @@ def test_mark_labels_name_each_value_once_and_formatted(site_dir):
         if "dimension_name" in label or re.search(r"\d\.\d{3,}|\.\d*0000", label) or repeated:
             wrong.append(f"{path}: {label}")
     assert not wrong, f"{len(wrong)} labels, e.g.\n" + "\n".join(wrong[:5])
+
+
+RAW_PAIR = re.compile(r"(?:^|[;；] ?)[a-z][a-z0-9_]*[:：] ?")  # a field's name as a label's key: "dimension_name: "
+LIVE_CHARTS = ["province-anhui-profile", "province-beijing-ranks", "correlations", "ranking-stacked",
+               "weight-free-order", "rank-intervals", "dimension-importance", "map-total", "explorer"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("chart", LIVE_CHARTS)
+def test_the_live_chart_says_what_its_picture_says(chromium, server, site_dir, lang, chart):
+    """Once Vega draws the chart, a screen reader hears each mark as the static picture names it (display
+    names, numbers formatted once, no "order: 0" or "rank2"), and a tap's tooltip prints the same values."""
+    static = (site_dir / LANGS[lang] / "embed" / chart / "index.html").read_text(encoding="utf-8")
+    wide = static.split('class="layout layout--narrow"')[0]
+    pictured = {html.unescape(label) for label in re.findall(r'aria-label="([^"]*)" role="graphics-symbol"', wide)}
+    with open_page(chromium, server, f"{LANGS[lang]}embed/{chart}/") as (page, watch, _):
+        page.hover("#chart")
+        page.wait_for_selector('#chart[data-state="interactive"]', timeout=15000)
+        drawn = page.evaluate("document.querySelector('#chart .vega svg').outerHTML")  # Vega writes both the same way
+        live = [html.unescape(label) for label in re.findall(r'aria-label="([^"]*)" role="graphics-symbol"', drawn)]
+        # a tap on the largest mark (the others may be a few pixels wide, under a label)
+        x, y = page.evaluate("""() => {
+            const marks = [...document.querySelectorAll('#chart .vega svg .role-mark [role=graphics-symbol]')];
+            const area = e => { const b = e.getBoundingClientRect(); return b.width * b.height; };
+            const b = marks.reduce((a, e) => area(e) > area(a) ? e : a).getBoundingClientRect();
+            return [b.x + b.width / 2, b.y + b.height / 2];
+        }""")
+        page.mouse.click(x, y)
+        page.wait_for_selector(".tip:not([hidden])", timeout=5000)
+        tip = page.locator(".tip").inner_text()
+        assert not watch.problems(), watch.problems()
+    assert live and set(live) == pictured, sorted(set(live) ^ pictured)[:4]
+    wrong = [label for label in live if RAW_PAIR.search(label) or re.search(r"\d\.\d{3,}|null|undefined|NaN", label)]
+    assert not wrong, wrong[:3]
+    assert tip and not re.search(r"\d\.\d{3,}|null|undefined|NaN", tip), tip
+
+
+def test_a_marks_tooltip_and_label_come_from_the_one_formatter(sources):
+    """Inline rows get the tooltip's texts and the label beside them; "%" alone is a share to one decimal,
+    a missing number is "n/a", an empty list "none"; values the browser computes get an expression;
+    a mark without a tooltip is hidden from screen readers."""
+    from cidi.charts.aria import describe_marks
+    from cidi.i18n import Lang
+
+    L = Lang("en", sources)
+    tooltip = [{"field": "province", "type": "nominal", "title": "Province"},
+               {"field": "share", "type": "quantitative", "format": "%", "title": "Share"},
+               {"field": "score", "type": "quantitative", "format": ".2f", "title": "Score"},
+               {"field": "ahead", "type": "nominal", "title": "Ahead of"}]
+    spec = {"datasets": {"d": [{"province": "Anhui", "share": 0.1068, "score": 5.225, "ahead": ""},
+                               {"province": "Taiwan", "share": 0.5, "score": None, "ahead": "Gansu"}]},
+            "layer": [{"data": {"name": "d"}, "mark": "bar", "encoding": {"tooltip": tooltip}},
+                      {"data": {"name": "d"}, "mark": "text", "encoding": {"text": {"field": "province"}}},
+                      {"data": {"name": "d"}, "transform": [{"calculate": "datum.score * 2", "as": "double"}],
+                       "mark": "rule", "encoding": {"tooltip": [{"field": "double", "type": "quantitative",
+                                                                  "format": ".1f", "title": "Twice"}]}}]}
+    out = describe_marks(spec, L)
+    bar, text, rule = out["layer"]
+    rows = out["datasets"]["d"]
+    texts = bar["encoding"]["tooltip"]
+    assert [t["title"] for t in texts] == ["Province", "Share", "Score", "Ahead of"]
+    assert [[row[t["field"]] for t in texts] for row in rows] == [
+        ["Anhui", "10.7 %", "5.23", "none"], ["Taiwan", "50.0 %", "n/a", "Gansu"]]  # 5.23: half away from zero, not d3's 5.22
+    assert texts[0]["field"] == "province", "a name prints as it is: not copied"
+    label = bar["encoding"]["description"]["value"]["expr"]
+    assert label == ('"Province: " + \'\' + datum["province"] + "; " + "Share: " + \'\' + datum["_t0_1"] + "; " + '
+                     '"Score: " + \'\' + datum["_t0_2"] + "; " + "Ahead of: " + \'\' + datum["_t0_3"]')
+    assert text["mark"] == {"type": "text", "aria": False}
+    assert rule["encoding"]["description"] == {"value": {"expr": "\"Twice: \" + format(datum[\"double\"], \".1f\")"}}

@@ -313,43 +313,6 @@ def site_key(lang: str, docs: Path, config_file: Path, overrides: list) -> str:
     return digest.hexdigest()[:32]
 
 
-LABEL_CACHE = "labels"  # the charts' SVGs with their marks' labels cleaned (charts.aria), by language
-
-
-def localize_files_cached(files: dict[str, dict[str, bytes]], lang: str, cache: Path | None) -> dict[str, dict[str, bytes]]:
-    """:func:`~cidi.charts.aria.localize_files`, each chart's SVGs taken from ``cache`` (a folder, one
-    file per language) when the drawn files and the code that cleans them (charts/aria.py and the
-    formatter) are unchanged."""
-    import pickle
-
-    from cidi import formatting
-    from cidi.charts import aria
-
-    if cache is None:
-        return localize_files(files, lang)
-    code = hashlib.sha256(b"%s\0%s\0%s" % (lang.encode(), Path(aria.__file__).read_bytes(),
-                                             Path(formatting.__file__).read_bytes()))
-    keys = {}
-    for chart, parts in files.items():
-        digest = code.copy()
-        for suffix in sorted(parts):
-            digest.update(suffix.encode() + b"\0" + hashlib.sha256(parts[suffix]).digest())
-        keys[chart] = digest.hexdigest()
-    path = cache / f"{lang}.pickle"
-    try:
-        old: dict[str, dict[str, bytes]] = pickle.loads(path.read_bytes())
-    except Exception:  # noqa: BLE001 - none yet, or unreadable: clean every chart's labels
-        old = {}
-    fresh = localize_files({chart: parts for chart, parts in files.items() if keys[chart] not in old}, lang)
-    new = {keys[chart]: old.get(keys[chart]) or {suffix: data for suffix, data in fresh[chart].items()
-                                                  if suffix.endswith("svg")} for chart in files}
-    cache.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}-{os.getpid()}")
-    temporary.write_bytes(pickle.dumps(new, protocol=5))  # this build's charts only: it does not grow
-    temporary.replace(path)
-    return {chart: {**parts, **new[keys[chart]]} for chart, parts in files.items()}
-
-
 def link_tree(source: Path, target: Path) -> None:
     """``target`` (which may exist) as a copy of ``source`` made of hard links (a copy where links are not possible).
     The built files are never written again in place, so the copies may share them."""
@@ -480,8 +443,8 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
             for lang in LANGS:  # ... and the last ones while the first language's pages are written
                 docs = staging / f"docs-{lang}"
                 with step(f"render_charts.{lang}"):  # the wait for what is not drawn yet
-                    charts, files = rendering[lang].charts, localize_files_cached(
-                        rendering[lang].result(), lang, paths.cache(LABEL_CACHE))
+                    charts, files = rendering[lang].charts, localize_files(
+                        rendering[lang].result(), lang)
                 print(f"charts.{lang}: {rendering[lang].rendered} of {len(charts)} rendered, the others taken from "
                       "the cache", flush=True)
                 staged = paths.cache(STAGED_CACHE)  # the key of what the cards and pages are made of

@@ -17,13 +17,14 @@
 
   var figure = document.getElementById("chart");
   var tip;
+  var colon = /^zh/.test(document.documentElement.lang) ? "：" : ": ";  // as the marks' labels say it
   function tooltip(handler, event, item, value) {
     if (!tip) { tip = document.createElement("div"); tip.className = "tip"; document.body.appendChild(tip); }
     if (value == null || value === "") { tip.hidden = true; return; }
     tip.textContent = "";
     Object.keys(typeof value === "object" ? value : { "": value }).forEach(function (key) {
       var line = document.createElement("div");
-      line.textContent = (key ? key + ": " : "") + (typeof value === "object" ? value[key] : value);
+      line.textContent = (key ? key + colon : "") + (typeof value === "object" ? value[key] : value);
       tip.appendChild(line);
     });
     tip.hidden = false;
@@ -106,8 +107,19 @@
             svg.setAttribute("role", "img");
             svg.setAttribute("aria-label", picture ? picture.getAttribute("aria-label") : document.title.split(" · ")[0]);
           }
+          // the chart's controls (the explorer's sliders) above it: in an article the iframe is as tall as
+          // its chart, and a reader who drags a slider sees the bars move just below it
+          var bindings = holder.querySelector(".vega-bindings"), panel = null;
+          if (bindings) {
+            panel = document.createElement("div");
+            panel.className = "vega controls";
+            panel.setAttribute("role", "group");
+            panel.setAttribute("aria-label", figure.dataset.controlsLabel || "");
+            panel.appendChild(bindings);
+          }
           figure.querySelectorAll(":scope > .layout, :scope > .vega").forEach(function (old) { old.remove(); });
           figure.insertBefore(holder, figure.firstChild);
+          if (panel) figure.insertBefore(panel, holder);
           if (current) current.finalize();
           current = view;
           figure.dataset.state = "interactive";

@@ -17,6 +17,7 @@ import altair as alt
 import pandas as pd
 
 from cidi.charts import tiles
+from cidi.charts.aria import describe_marks
 from cidi.charts.model import (FONT, GRID, HIGHLIGHT, HIGHLIGHT_WORD, INK, MUTED, MUTED_WORD, NOT_ASSESSED, OKABE_ITO,
                                ROW_HEIGHT, STAMP, SUBTLE, WIDTH, Chart, categorical)
 
@@ -81,7 +82,7 @@ def finish(chart, *, L, id, title, subtitle, alt_text, data, narrow: bool = Fals
         spec["config"] = {**spec["config"], **{k: {**CONFIG[k], "aria": False} for k in ("axis", "legend")}}
     values = dict(_INLINE)
     _INLINE.clear()
-    spec = fill_placeholders(spec, values)
+    spec = describe_marks(fill_placeholders(spec, values), L)  # tooltips and mark labels from the one formatter
     data = data.reset_index(drop=True).copy()
     for column, digits in CSV_DECIMALS.items():
         if column in data.columns and data[column].dtype.kind == "f":
@@ -256,6 +257,7 @@ def correlations(data, key, L, id) -> Chart:
     corr = corr[corr["method"] == "pearson"].copy()
     label = {m: L.dim(m) for m in dims + ["total"]}
     corr["a"], corr["b"] = corr["measure_a"].map(label), corr["measure_b"].map(label)
+    corr["r_text"] = corr["r"].map(f.corr)  # printed in its cell by the one formatter
     order = [label[m] for m in dims + ["total"]]
     pairs = corr[corr["measure_a"].isin(dims) & corr["measure_b"].isin(dims)]
     pairs = pairs[pairs["measure_a"].map(dims.index) < pairs["measure_b"].map(dims.index)].assign(size=lambda x: x["r"].abs())
@@ -267,15 +269,16 @@ def correlations(data, key, L, id) -> Chart:
     if negative["r"] < 0:
         alt_text += L.t("chart.corr.alt_negative", a=negative["a"], b=negative["b"], r=f.corr(negative["r"]))
     r_title = L.t("col.r")
+    tooltip = [alt.Tooltip("a:N", title=L.t("col.measure_a")), alt.Tooltip("b:N", title=L.t("col.measure_b")),
+               alt.Tooltip("r:Q", title=r_title, format=".2f")]
     heat = alt.Chart(inline(corr)).mark_rect().encode(
         x=alt.X("a:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30)),
         y=alt.Y("b:N", sort=order, title=None),
-        color=alt.Color("r:Q", title=r_title, scale=alt.Scale(scheme="blueorange", domain=[-1, 1])),
-        tooltip=[alt.Tooltip("a:N", title=L.t("col.measure_a")), alt.Tooltip("b:N", title=L.t("col.measure_b")),
-                 alt.Tooltip("r:Q", title=r_title, format=".2f")])
-    text = alt.Chart(inline(corr)).mark_text(fontSize=11).encode(
-        x=alt.X("a:N", sort=order), y=alt.Y("b:N", sort=order), text=alt.Text("r:Q", format=".2f"),
-        color=alt.ColorValue(**alt.condition("abs(datum.r) > 0.6", alt.value("white"), alt.value(INK))))
+        color=alt.Color("r:Q", title=r_title, scale=alt.Scale(scheme="blueorange", domain=[-1, 1])), tooltip=tooltip)
+    # the value printed in each cell: a tap on it shows the cell's tooltip; a screen reader hears the cell once
+    text = alt.Chart(inline(corr)).mark_text(fontSize=11, aria=False).encode(
+        x=alt.X("a:N", sort=order), y=alt.Y("b:N", sort=order), text=alt.Text("r_text:N"),
+        color=alt.ColorValue(**alt.condition("abs(datum.r) > 0.6", alt.value("white"), alt.value(INK))), tooltip=tooltip)
     size = 60 * len(order)
     return finish((heat + text).properties(width=size, height=size - 60), L=L, id=id, title=L.t("chart.corr.title"),
                   subtitle=L.t("chart.corr.subtitle", n=data.n), alt_text=alt_text,
@@ -305,7 +308,7 @@ def dimension_ranking(data, key, L, id) -> Chart:
     median = data.stats[d["id"]]["median"]
     data_rows = rows[["rank", "province", "score", "maximum", "attainment", "region"]]
     axis = L.t("chart.dim.axis", max=d["weight"])
-    source = inline(data_rows)  # one dataset for the bars and their values
+    source = inline(data_rows.assign(score_text=data_rows["score"].map(L.f.score)))  # one dataset for the bars and their values
     bars = alt.Chart(source).mark_bar(color=OKABE_ITO[0]).encode(
         y=alt.Y("province:N", sort=alt.EncodingSortField("score", order="descending"), title=None),
         x=alt.X("score:Q", title=axis, scale=alt.Scale(domain=[0, d["weight"]])),
@@ -319,7 +322,7 @@ def dimension_ranking(data, key, L, id) -> Chart:
     values = alt.Chart(source).mark_text(
         align="left", baseline="middle", dx=3, fontSize=12, color=INK, aria=False).encode(
         y=alt.Y("province:N", sort=alt.EncodingSortField("score", order="descending")), x=alt.X("score:Q"),
-        text=alt.Text("score:Q", format=".2f"))
+        text=alt.Text("score_text:N"))
     return finish((bars + rule + values).properties(width=WIDTH - 120, height=len(rows) * ROW_HEIGHT), L=L, id=id,
                   title=L.t("chart.dim.ranking.title", dim=L.dim_full(d["id"])),
                   subtitle=L.t("chart.dim.ranking.subtitle", max=d["weight"], n=data.n),
@@ -541,7 +544,8 @@ def rank_distribution(data, key, L, id) -> Chart:
         order=alt.Order("mean:N", sort="ascending"),
         tooltip=[alt.Tooltip("rank:O", title=L.t("word.rank")), alt.Tooltip("mean:N", title=L.t("chart.dist.mean")),
                  alt.Tooltip("share:Q", title=L.t("chart.dist.axis_share"), format=".1%")])
-    mark = alt.Chart(inline([{"rank": int(p["rank"])}])).mark_rule(color=INK, strokeDash=[4, 3], strokeWidth=1.5).encode(x=x)
+    mark = alt.Chart(inline([{"rank": int(p["rank"])}])).mark_rule(color=INK, strokeDash=[4, 3], strokeWidth=1.5).encode(
+        x=x, tooltip=[alt.Tooltip("rank:O", title=L.t("chart.intervals.official"))])  # a tap on the line says what it is
     return finish((bars + mark).properties(width=WIDTH - 120, height=160), L=L, id=id,
                   title=L.t("chart.dist.title", name=title_name(p, L)),
                   subtitle=L.t("chart.dist.subtitle", n=f.count(n_draws), rank=f.rank(p["rank"])),
