@@ -336,6 +336,7 @@ def published_chart(site_dir: Path, chart_id: str):
                  spec=json.loads((charts / f"{chart_id}.vl.json").read_text(encoding="utf-8")))
 
 
+@pytest.mark.slow  # renders charts into an empty cache: seconds
 def test_a_warm_cache_gives_the_published_files_without_rendering(site_dir, tmp_path, monkeypatch):
     """Cold: rendered into an empty cache, the files equal the published ones byte for byte. Warm:
     the same files again, and no worker is started (a pool would fail here)."""
@@ -347,7 +348,7 @@ def test_a_warm_cache_gives_the_published_files_without_rendering(site_dir, tmp_
     monkeypatch.setattr(render, "WORKER_NICENESS", 0)  # the other tests run beside it: a niced worker would wait for them
     cold = render.render_charts([published_chart(site_dir, i) for i in ids], tmp_path / "cold", workers=1, cache=cache)
     assert len(list(cache.iterdir())) == len(ids)
-    published = localize_files(cold, "en")  # as the build writes them: the marks' labels cleaned after drawing
+    published = localize_files(cold, "en")  # as the build writes them (Vega's ARIA words in the page's language)
     for chart_id in ids:
         for suffix in render.LAYOUTS + ("png",):
             assert published[chart_id][suffix] == (site_dir / "charts" / f"{chart_id}.{suffix}").read_bytes(), \

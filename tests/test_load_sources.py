@@ -722,6 +722,7 @@ def test_the_build_is_given_an_absolute_site(monkeypatch, tmp_path):
     assert given == [tmp_path / "out" / "site"]
 
 
+@pytest.mark.slow  # builds the whole package again: seconds
 def test_a_package_built_from_files_saved_by_excel_is_byte_identical(datasets, previous_site, tmp_path):
     save_as_windows(datasets)
     site = tmp_path / "from-excel" / "site"

@@ -91,6 +91,7 @@ def test_pandas_reads_the_workbook_with_chinese_intact_and_adcode_as_text(packag
 
 # --- the zip -----------------------------------------------------------------------------------
 
+@pytest.mark.slow  # frictionless in a subprocess over the zip: seconds
 def test_frictionless_opens_and_validates_the_zip_directly(package_dir, tmp_path):
     zipped = tmp_path / "cidi-data.zip"
     shutil.copyfile(package_dir / "cidi-data.zip", zipped)
