@@ -386,3 +386,19 @@ def test_the_cache_key_covers_every_input_and_the_renderer(monkeypatch):
     monkeypatch.setattr(render, "renderer_fingerprint", lambda: "another vl-convert, font or render.py")
     assert render.cache_key(job, render.dumps(spec)) != key
     assert render.CACHE.parent.parent == paths.BUILD and paths.SITE not in render.CACHE.parents
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_bar_end_value_stays_legible_where_the_median_line_passes(site_dir, lang):
+    """Regression: the dashed median line ran through the values printed at the bars' ends ("2¦18"). Each value
+    is drawn over a halo of the background's colour, after the line, in every layout."""
+    charts = site_dir / "charts" if lang == "en" else site_dir / lang / "charts"
+    for variant in ("svg", "narrow.svg", "embed.svg", "embed.narrow.svg"):
+        svg = (charts / f"dimension-innovation-ranking.{variant}").read_text(encoding="utf-8")
+        rule = svg.index('class="mark-rule role-mark')
+        texts = re.findall(r'<g class="mark-text role-mark[^"]*"[^>]*>(.*?)</g>', svg[rule:])
+        assert len(texts) == 2, variant  # the halos, then the values, both after the line
+        halos, values = ([(m.group(1), m.group(2)) for m in re.finditer(r'<text([^>]*)>([^<]*)</text>', t)] for t in texts)
+        assert [v for _, v in halos] == [v for _, v in values] and len(values) == 31, variant
+        assert all('stroke="#ffffff"' in attrs and 'stroke-width="6"' in attrs for attrs, _ in halos), variant
+        assert not any("stroke=" in attrs for attrs, _ in values), variant

@@ -290,7 +290,7 @@ def test_without_scripts_the_embed_is_light_whatever_the_readers_setting(chromiu
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("chart", ["correlations", "explorer"])
+@pytest.mark.parametrize("chart", ["correlations", "explorer", "dimension-innovation-ranking"])
 def test_the_interactive_chart_is_drawn_dark_too(chromium, server, chart):
     """The chart Vega draws when the reader points at it keeps the dark theme: background, axis
     labels and the ink of labels beside marks (ink on coloured cells keeps its contrast)."""
@@ -301,8 +301,10 @@ def test_the_interactive_chart_is_drawn_dark_too(chromium, server, chart):
             const svg = document.querySelector('#chart .vega svg');
             const bg = getComputedStyle(document.body).backgroundColor;
             const fills = [...svg.querySelectorAll('.role-axis-label text, .role-legend-label text')].map(t => getComputedStyle(t).fill);
-            return {bg, fills, label: svg.getAttribute('aria-label'), root: getComputedStyle(svg).backgroundColor};
+            const halos = [...svg.querySelectorAll('text[stroke="#ffffff"]')].map(t => getComputedStyle(t).stroke);
+            return {bg, fills, halos, label: svg.getAttribute('aria-label'), root: getComputedStyle(svg).backgroundColor};
         }""")
+        assert all(contrast(halo, seen["bg"]) < 1.05 for halo in seen["halos"]), "a label's halo is the dark background"
         assert luminance(seen["bg"]) < 0.1 and seen["fills"], seen
         assert all(contrast(fill, seen["bg"]) >= 4.5 for fill in seen["fills"]), seen["fills"]
         assert contrast(seen["root"], seen["bg"]) < 1.05, "no white card in the dark page"

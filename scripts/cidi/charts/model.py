@@ -20,6 +20,7 @@ MUTED_WORD = "chart.colour.muted"
 INK = "#111827"  # text, ticks and rules drawn in black
 SUBTLE = "#4b5563"  # subtitles and the source line
 GRID = "#e5e7eb"
+HALO = "#ffffff"  # the outline that keeps a label legible over a line: the chart's background (cidi-embed.css recolours it)
 STAMP = "#b45309"  # the explorer's "custom weights" stamp
 ROW_HEIGHT = 16  # pixels per bar or row in charts with one row per province
 # Fonts by language, the first one installed drawing the static SVG and PNG. English: Arial and

@@ -18,7 +18,7 @@ import pandas as pd
 
 from cidi.charts import tiles
 from cidi.charts.aria import describe_marks
-from cidi.charts.model import (FONT, GRID, HIGHLIGHT, HIGHLIGHT_WORD, INK, MUTED, MUTED_WORD, NOT_ASSESSED, OKABE_ITO,
+from cidi.charts.model import (FONT, GRID, HALO, HIGHLIGHT, HIGHLIGHT_WORD, INK, MUTED, MUTED_WORD, NOT_ASSESSED, OKABE_ITO,
                                ROW_HEIGHT, STAMP, SUBTLE, WIDTH, Chart, categorical)
 
 
@@ -318,12 +318,14 @@ def dimension_ranking(data, key, L, id) -> Chart:
                  alt.Tooltip("rank:Q", title=L.t("word.rank"))])
     rule = alt.Chart(inline(pd.DataFrame({"median": [median]}))).mark_rule(color=INK, strokeDash=[4, 3]).encode(
         x=alt.X("median:Q"), tooltip=[alt.Tooltip("median:Q", title=L.t("chart.dim.median"), format=".2f")])
-    # each bar's value at its end, to the tooltip's two decimals (legible without a tooltip, on a phone too)
-    values = alt.Chart(source).mark_text(
-        align="left", baseline="middle", dx=3, fontSize=12, color=INK, aria=False).encode(
-        y=alt.Y("province:N", sort=alt.EncodingSortField("score", order="descending")), x=alt.X("score:Q"),
-        text=alt.Text("score_text:N"))
-    return finish((bars + rule + values).properties(width=WIDTH - 120, height=len(rows) * ROW_HEIGHT), L=L, id=id,
+    # each bar's value at its end, to the tooltip's two decimals (legible without a tooltip, on a phone too),
+    # over a halo of the background's colour where the dashed median line passes behind it ("2.18", not "2¦18")
+    label = {"align": "left", "baseline": "middle", "dx": 3, "fontSize": 12, "aria": False}
+    where = {"y": alt.Y("province:N", sort=alt.EncodingSortField("score", order="descending")), "x": alt.X("score:Q"),
+             "text": alt.Text("score_text:N")}
+    halo = alt.Chart(source).mark_text(**label, color=HALO, stroke=HALO, strokeWidth=6, strokeJoin="round").encode(**where)
+    values = alt.Chart(source).mark_text(**label, color=INK).encode(**where)
+    return finish((bars + rule + halo + values).properties(width=WIDTH - 120, height=len(rows) * ROW_HEIGHT), L=L, id=id,
                   title=L.t("chart.dim.ranking.title", dim=L.dim_full(d["id"])),
                   subtitle=L.t("chart.dim.ranking.subtitle", max=d["weight"], n=data.n),
                   alt_text=dimension_summary(data, d["id"], L), data=data_rows)
