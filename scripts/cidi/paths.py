@@ -29,9 +29,10 @@ SOURCE_FILES = (
 
 
 def cache(name: str) -> Path | None:
-    """The folder of one of the build's caches (``charts``, ``cards``, ``labels``, ``pages``, ``sites``,
-    ``specs``, ...): ``$CIDI_CACHE/<name>``, ``build/cache/<name>`` when CIDI_CACHE is unset, None (no
-    caching) when it is ``off``. Read at each call, so a caller can point a whole build elsewhere."""
+    """The folder of one of the build's caches (``specs``, ``charts``, ``cards``, ``robustness``, ``validated``,
+    ``staged``, ``pages``, ``sites``: the README lists them): ``$CIDI_CACHE/<name>``, ``build/cache/<name>``
+    when CIDI_CACHE is unset, None (no caching) when it is ``off``. Read at each call, so a caller can point a
+    whole build elsewhere."""
     root = os.environ.get("CIDI_CACHE", "")
     if root == "off":
         return None
