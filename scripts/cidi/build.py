@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from cidi import paths
+from cidi.caches import write_atomically
 from cidi.compute_indices import compute_indices
 from cidi.load_sources import SourceError, load_sources
 from cidi.robustness import DEFAULT_REPLICATIONS, Settings, analyse_robustness
@@ -115,10 +116,7 @@ def analyse_robustness_cached(scores, dimensions, settings: Settings, cache: Pat
         os.utime(path)  # used now: kept by prune()
     except Exception:  # noqa: BLE001 - none yet, or unreadable: analyse
         robust = analyse_robustness(scores, dimensions, settings)
-        cache.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}-{os.getpid()}")
-        temporary.write_bytes(pickle.dumps(robust, protocol=5))
-        temporary.replace(path)
+        write_atomically(path, pickle.dumps(robust, protocol=5))
     prune(cache, {path.name})
     return robust
 

@@ -15,6 +15,15 @@ from pathlib import Path
 from typing import Callable
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """``data`` as ``path``, written beside it and renamed there: a reader (another build) sees the old
+    file or the new one, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}-{os.getpid()}")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+
+
 class TextCache:
     def __init__(self, path: Path | None, inputs: str):
         """``path``: the file, or None for no caching (every text is made)."""
@@ -45,9 +54,5 @@ class TextCache:
         return self.new[key]
 
     def save(self) -> None:
-        if self.path is None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}-{os.getpid()}")
-        temporary.write_bytes(pickle.dumps(self.new, protocol=5))
-        temporary.replace(self.path)
+        if self.path is not None:
+            write_atomically(self.path, pickle.dumps(self.new, protocol=5))

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from cidi import paths
+from cidi.caches import write_atomically
 from cidi.charts import tiles
 from cidi.charts.model import FONT, GRID, HIGHLIGHT, INK, NOT_ASSESSED, SUBTLE
 from cidi.charts.render import escape, png_with_text, prune, renderer_fingerprint
@@ -381,10 +382,7 @@ class Drawing:
             else:
                 png = result if isinstance(result, bytes) else result.result()
                 if self.cache is not None:
-                    self.cache.mkdir(parents=True, exist_ok=True)
-                    temporary = self.cache / f".{key}-{os.getpid()}.png"
-                    temporary.write_bytes(png)
-                    temporary.replace(self.cache / f"{key}.png")
+                    write_atomically(self.cache / f"{key}.png", png)
             (folder / f"{name}.png").write_bytes(png)
             total += len(png)
         return total

@@ -15,7 +15,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from cidi import cards, paths
-from cidi.caches import TextCache
+from cidi.caches import TextCache, write_atomically
 from cidi.fetch_js import installed_files
 from cidi.i18n import LANGS
 from cidi.load_sources import parse_yaml
@@ -150,10 +150,7 @@ class MarkdownCache:
     def save(self) -> None:
         import pickle
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}-{os.getpid()}")
-        temporary.write_bytes(pickle.dumps(self.new, protocol=5))  # this build's pages only: it does not grow
-        temporary.replace(self.path)
+        write_atomically(self.path, pickle.dumps(self.new, protocol=5))  # this build's pages only: it does not grow
 
 
 @contextmanager
@@ -193,12 +190,9 @@ def _linked_copies(docs: Path):
     def copy_file(file, dirty: bool = False) -> None:
         if file._content is None and file.abs_src_path and file.abs_src_path.startswith(root) and not dirty:
             os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
-            try:
-                os.link(file.abs_src_path, file.abs_dest_path)
-                return
-            except OSError:  # another file system, or a file there already: copy
-                pass
-        original(file, dirty)
+            link_or_copy(file.abs_src_path, file.abs_dest_path)
+        else:
+            original(file, dirty)
 
     File.copy_file = copy_file
     try:
@@ -313,16 +307,18 @@ def site_key(lang: str, docs: Path, config_file: Path, overrides: list) -> str:
     return digest.hexdigest()[:32]
 
 
+def link_or_copy(src: str, dst: str) -> None:
+    """``dst`` as a hard link to ``src``; a copy on another file system, or where ``dst`` exists already."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 def link_tree(source: Path, target: Path) -> None:
     """``target`` (which may exist) as a copy of ``source`` made of hard links (a copy where links are not possible).
     The built files are never written again in place, so the copies may share them."""
-    def link(src: str, dst: str) -> None:
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copy2(src, dst)
-
-    shutil.copytree(source, target, copy_function=link, dirs_exist_ok=True)
+    shutil.copytree(source, target, copy_function=link_or_copy, dirs_exist_ok=True)
 
 
 STAGED_CACHE = "staged"  # each language's generated pages (make_pages.PageCache), chart files and embed pages
@@ -443,8 +439,7 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
             for lang in LANGS:  # ... and the last ones while the first language's pages are written
                 docs = staging / f"docs-{lang}"
                 with step(f"render_charts.{lang}"):  # the wait for what is not drawn yet
-                    charts, files = rendering[lang].charts, localize_files(
-                        rendering[lang].result(), lang)
+                    charts, files = rendering[lang].charts, localize_files(rendering[lang].result(), lang)
                 print(f"charts.{lang}: {rendering[lang].rendered} of {len(charts)} rendered, the others taken from "
                       "the cache", flush=True)
                 staged = paths.cache(STAGED_CACHE)  # the key of what the cards and pages are made of

@@ -31,7 +31,7 @@ NARROW_CHARS, WIDE_CHARS = set("fijlrtI.,:;'!|()[] -·"), set("mwMWOQGCDHNU%@")
 @lru_cache(maxsize=None)
 def char_em(c: str) -> float:
     """One character's width in em (Arial, a little wide); a CJK character is 1 em."""
-    if unicodedata.east_asian_width(c) in "WF":
+    if is_wide(c):
         return 1.0
     return 0.3 if c in NARROW_CHARS else 0.85 if c in WIDE_CHARS else 0.58
 
