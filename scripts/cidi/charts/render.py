@@ -122,7 +122,12 @@ def draw(job: tuple, fonts: Path | None = None) -> tuple[dict[str, bytes], str]:
     The wide layout is the spec as made, fitted to WIDE px; the narrow one (:func:`cidi.charts.narrow.narrow_spec`) and
     the embed page's two (no titles: :func:`bare_spec`) are fitted to their widths by drawing them
     (:func:`fit`). Each SVG is drawn from exactly the published Vega spec (Chinese charts with the
-    subset of their font in ``fonts``, see :mod:`cidi.charts.fonts`)."""
+    subset of their font in ``fonts``, see :mod:`cidi.charts.fonts`).
+
+    Drawing is most of a build's time (text is measured as it is drawn), so no layout is drawn only
+    to be measured when another drawing tells the same: a titled layout as wide as asked says its
+    untitled twin would be (titles are wrapped narrower than the plots), and the embed's wide
+    layout starts from the wide one's plots, 40 px narrower (checked by drawing it, as every fit is)."""
     import vl_convert as vlc
 
     spec, title, alt_text, _png, source, licence = job
@@ -133,29 +138,55 @@ def draw(job: tuple, fonts: Path | None = None) -> tuple[dict[str, bytes], str]:
         raw = vlc.vega_to_svg(subset or vega.decode())
         return vega, raw, published_svg(raw) if subset is not None else raw
 
-    def fit(vl_spec: dict, width: int) -> tuple[dict, bytes, str, str]:
-        """The layout with its plots widened (or narrowed) until its drawing is ``width`` px wide."""
-        vega, raw, svg = compile_and_draw(vl_spec)
-        for _ in range(FIT_PASSES - 1):
-            delta = width - svg_size(svg.encode())[0]
-            if abs(delta) < 1 or not plot_widths(vl_spec) or min(plot_widths(vl_spec)) + delta < MIN_PLOT:
+    def exact(drawing: tuple[bytes, str, str], width: int) -> bool:
+        return abs(width - svg_size(drawing[2].encode())[0]) < 1
+
+    def step(vl_spec: dict, width: int, drawing: tuple[bytes, str, str]) -> dict | None:
+        """The layout with its plots widened by what its drawing lacks; None when it is as wide as
+        asked or its plots cannot change."""
+        delta = width - svg_size(drawing[2].encode())[0]
+        if abs(delta) < 1 or not plot_widths(vl_spec) or min(plot_widths(vl_spec)) + delta < MIN_PLOT:
+            return None
+        return widen(vl_spec, delta)
+
+    def fit(vl_spec: dict, width: int, passes: int = FIT_PASSES) -> tuple[dict, tuple[bytes, str, str]]:
+        """The layout with its plots widened (or narrowed) until its drawing is ``width`` px wide, and that drawing."""
+        drawing = compile_and_draw(vl_spec)
+        for _ in range(passes - 1):
+            if (wider := step(vl_spec, width, drawing)) is None:
                 break
-            vl_spec = widen(vl_spec, delta)
-            vega, raw, svg = compile_and_draw(vl_spec)
-        return vl_spec, vega, raw, svg
+            vl_spec, drawing = wider, compile_and_draw(wider)
+        return vl_spec, drawing
 
-    def titled(layout: dict, width: int) -> tuple[dict, tuple[bytes, str], bytes, str, str]:
+    def like(layout: dict, bare: dict) -> dict:
+        """The titled layout with the plots of its untitled twin."""
+        return widen(layout, plot_widths(bare)[0] - plot_widths(layout)[0]) if plot_widths(layout) else layout
+
+    def titled(layout: dict, width: int, with_bare: bool) -> tuple[dict, tuple | None, tuple[bytes, str, str]]:
         """A layout fitted without its titles (they are wrapped to its width, but a line may be
-        shorter than its plots), then drawn with them: the spec, the untitled drawing's Vega spec and
-        SVG, and the titled drawing's Vega spec, raw SVG and SVG."""
-        bare, bare_vega, _raw, bare_svg = fit(bare_spec(layout, columns=None), width)
-        if plot_widths(layout):
-            layout = widen(layout, plot_widths(bare)[0] - plot_widths(layout)[0])
-        return (layout, (bare_vega, bare_svg), *compile_and_draw(layout))
+        shorter than its plots), then drawn with them: the untitled spec, its drawing (when
+        ``with_bare``, or drawn anyway) and the titled drawing (Vega spec, raw SVG, SVG)."""
+        bare = bare_spec(layout, columns=None)
+        first = compile_and_draw(bare)
+        wider = step(bare, width, first)
+        if wider is None:
+            return bare, first, compile_and_draw(like(layout, bare))
+        drawing = compile_and_draw(like(layout, wider))
+        if exact(drawing, width):  # so is the untitled one: drawn only if it is published
+            return wider, compile_and_draw(wider) if with_bare else None, drawing
+        bare, bare_drawing = fit(wider, width, FIT_PASSES - 1)
+        return bare, bare_drawing, compile_and_draw(like(layout, bare))
 
-    _wide, _untitled, vg, png_source, svg = titled(wide_spec(spec), WIDE)
-    _narrow, (embed_narrow_vg, embed_narrow_svg), narrow_vg, _raw, narrow_svg = titled(narrow_spec(spec), NARROW)
-    _wide, embed_vg, _raw, embed_svg = fit(bare_spec(spec), EMBED_WIDE)
+    wide_bare, _untitled, (vg, png_source, svg) = titled(wide_spec(spec), WIDE, with_bare=False)
+    _narrow, (embed_narrow_vg, _raw, embed_narrow_svg), (narrow_vg, _raw, narrow_svg) = titled(
+        narrow_spec(spec), NARROW, with_bare=True)
+    embed = bare_spec(spec)
+    if plot_widths(embed) and plot_widths(wide_bare):  # from the wide layout's plots, if that is exact
+        guess = widen(embed, plot_widths(wide_bare)[0] - (WIDE - EMBED_WIDE) - plot_widths(embed)[0])
+        drawing = compile_and_draw(guess)
+        embed_vg, _raw, embed_svg = drawing if exact(drawing, EMBED_WIDE) else fit(embed, EMBED_WIDE)[1]
+    else:
+        embed_vg, _raw, embed_svg = fit(embed, EMBED_WIDE)[1]
     vl = dumps(spec)  # the spec as made (each layout's Vega spec is the one drawn)
     labelled = {name: label_svg(drawn, title, alt_text, source, licence).encode() for name, drawn in (
         ("svg", svg), ("narrow.svg", narrow_svg), ("embed.svg", embed_svg), ("embed.narrow.svg", embed_narrow_svg))}
