@@ -316,6 +316,22 @@ def chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
+ZLIB_LEVEL = 8  # 2 % larger than 9 and twice as fast (17 against 40 ms a card); 7 and below grow by 5 %
+
+
+def colour_counts(code):
+    """``np.unique(code, return_inverse=True, return_counts=True)``, hashing rather than sorting the
+    pixels (a card's 756,000 pixels have a few thousand colours): the same arrays in a third of the time."""
+    import numpy as np
+    import pandas as pd
+
+    first_seen, seen = pd.factorize(code, sort=False)
+    order = np.argsort(seen, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return seen[order], rank[first_seen], np.bincount(first_seen, minlength=len(seen))[order]
+
+
 def indexed_png(png: bytes, colours: int = 256) -> bytes:
     """The PNG with a palette of its ``colours`` most frequent colours (each other colour, a few
     antialiased edge pixels, becomes its nearest): a seventh of the size of resvg's RGBA file
@@ -333,7 +349,7 @@ def indexed_png(png: bytes, colours: int = 256) -> bytes:
     if not (pixels[:, :, 3] == 255).all():
         return png
     code = (pixels[:, :, 0].astype(np.uint32) << 16) | (pixels[:, :, 1].astype(np.uint32) << 8) | pixels[:, :, 2]
-    values, inverse, counts = np.unique(code.ravel(), return_inverse=True, return_counts=True)
+    values, inverse, counts = colour_counts(code.ravel())
     rgb = np.stack([(values >> 16) & 255, (values >> 8) & 255, values & 255], axis=1).astype(np.int32)
     palette = rgb[np.argsort(-counts, kind="stable")[:colours]]
     nearest = ((rgb[:, None, :] - palette[None, :, :]) ** 2).sum(axis=2).argmin(axis=1).astype(np.uint8)
@@ -342,7 +358,7 @@ def indexed_png(png: bytes, colours: int = 256) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)
     ancillary = b"".join(chunk(k, d) for k, d in parts if k not in (b"IHDR", b"IDAT", b"IEND", b"PLTE"))
     return (png[:8] + chunk(b"IHDR", header) + chunk(b"PLTE", palette.astype(np.uint8).tobytes()) + ancillary
-            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+            + chunk(b"IDAT", zlib.compress(raw, ZLIB_LEVEL)) + chunk(b"IEND", b""))
 
 
 def rasterise(svg: str, title: str, alt: str, source: str, licence: str) -> bytes:
