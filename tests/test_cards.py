@@ -243,3 +243,15 @@ def test_chinese_svgs_name_a_cjk_font_first(site_dir):
     firsts = {m.split(",")[0].strip() for f in files
               for m in re.findall(r'font-family="([^"]*)"', f.read_text(encoding="utf-8"))}
     assert firsts and all(CJK_FONT.search(name) for name in firsts), firsts
+
+
+def test_the_palette_counts_colours_as_a_sort_would():
+    """The card's palette (its most frequent colours, ties by colour value) is the one np.unique gives:
+    the hashed count may not reorder colours or lose a pixel."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    code = rng.choice(np.array([0xFFFFFF, 0x111827, 0x2C7FB8, 0x000001, 0xABCDEF], np.uint32), 5000)
+    code = np.concatenate([code, rng.integers(0, 1 << 24, 300, dtype=np.uint32)])
+    for expected, got in zip(np.unique(code, return_inverse=True, return_counts=True), cards.colour_counts(code)):
+        assert got.shape == expected.shape and (got.astype(np.int64) == expected.astype(np.int64)).all()
