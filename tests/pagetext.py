@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from htmlevents import replay
+
 
 class Visible(HTMLParser):
     """Text a reader sees or hears: text runs outside script/style/code/pre, and the title, alt,
@@ -54,8 +56,13 @@ class Visible(HTMLParser):
             self.runs.append((self.lang(), data.strip()))
 
 
-def visible_runs(text: str, root_lang: str = "", svg: bool = True, attributes: bool = True) -> list[tuple[str, str]]:
-    """``svg``: with the text drawn in inline SVGs; ``attributes``: with title, alt, aria-label and placeholder."""
+def visible_runs(text: str, root_lang: str = "", svg: bool = True, attributes: bool = True,
+                 replayed: bool = True) -> list[tuple[str, str]]:
+    """``svg``: with the text drawn in inline SVGs; ``attributes``: with title, alt, aria-label and
+    placeholder; ``replayed``: from the page's recorded tokenisation (:mod:`htmlevents`), else fed."""
     parser = Visible(root_lang, svg, attributes)
-    parser.feed(text)
+    if replayed:
+        replay(parser, text, close=False)
+    else:
+        parser.feed(text)
     return parser.runs

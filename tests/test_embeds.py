@@ -18,7 +18,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
 from browsing import open_page
+from htmlevents import replay
 
 LANGS = {"en": "", "zh": "zh/"}  # language -> folder of its site
 OEMBED_TYPE = "application/json+oembed"
@@ -41,7 +43,7 @@ class Tags(HTMLParser):
 def start_tags(text: str) -> tuple[tuple[str, dict], ...]:
     """A page's start tags, parsed once however many tests and helpers look at that page."""
     parser = Tags()
-    parser.feed(text)
+    replay(parser, text, close=False)
     return tuple(parser.tags)
 
 
