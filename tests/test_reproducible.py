@@ -39,6 +39,8 @@ def test_a_second_build_is_byte_identical(site_dir, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "site.zh: taken from the cache" in result.stdout and "site.en: taken from the cache" not in result.stdout
     assert "pages: 1 of " in result.stdout, "the English pages that did not change were converted again"
+    # ... and the generated pages (made from the views) come from the cold build's cache: its key is the warm one's
+    assert "texts.en: 1 of " in result.stdout and "texts.zh: 0 of " in result.stdout, result.stdout[-2000:]
     third = tree_digest(repo / "build" / "site")
     assert "A sentence added by the test." in (repo / "build" / "site" / "about" / "index.html").read_text("utf-8")
     zh_changed = [name for name in second if name.startswith("zh/") and second[name] != third.get(name)]

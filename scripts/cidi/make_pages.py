@@ -212,6 +212,8 @@ def make_pages(data, lang: str, charts: list[Chart], staging_docs: Path, cache: 
         (folder / csv_name(key["slug"])).write_text(
             saved.text(saved.key("csv", key["slug"]), lambda: province_csv(data, fields, adcode)), encoding="utf-8")
     saved.save()
+    if cache is not None:
+        print(f"texts.{lang}: {saved.made} of {len(saved.new)} generated pages and files made, the others taken from the cache")
     write_redirects(data, L, staging_docs)  # provinces/xizang/ -> provinces/tibet/
     return navigation(data, L)
 

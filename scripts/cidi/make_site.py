@@ -335,7 +335,8 @@ def staged_key(data, lang: str, files: dict[str, dict[str, bytes]], package: Pat
 
     digest = hashlib.sha256(json.dumps([lang, data.base_url, repository_url(), data.meta, data.descriptor],
                                        sort_keys=True, ensure_ascii=False, default=str).encode())
-    digest.update(pickle.dumps((data.sources, data.indices, data.robust), protocol=5))
+    for part in (data.sources, data.indices, data.robust):  # apart: pickled together, the objects a fresh analysis
+        digest.update(pickle.dumps(part, protocol=5))  # shares with the indices are pickled once, a cached one's twice
     for name in ("SHA256SUMS", "README.md"):
         digest.update((package / name).read_bytes() if (package / name).is_file() else b"-")
     for chart_id in sorted(files):
