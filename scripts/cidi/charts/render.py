@@ -138,13 +138,17 @@ def draw(job: tuple, fonts: Path | None = None) -> tuple[dict[str, bytes], str]:
         raw = vlc.vega_to_svg(subset or vega.decode())
         return vega, raw, published_svg(raw) if subset is not None else raw
 
+    def lack(drawing: tuple[bytes, str, str], width: int) -> int:
+        """The pixels the drawing lacks to be ``width`` wide (negative: it is wider)."""
+        return width - svg_size(drawing[2].encode())[0]
+
     def exact(drawing: tuple[bytes, str, str], width: int) -> bool:
-        return abs(width - svg_size(drawing[2].encode())[0]) < 1
+        return abs(lack(drawing, width)) < 1
 
     def step(vl_spec: dict, width: int, drawing: tuple[bytes, str, str]) -> dict | None:
         """The layout with its plots widened by what its drawing lacks; None when it is as wide as
         asked or its plots cannot change."""
-        delta = width - svg_size(drawing[2].encode())[0]
+        delta = lack(drawing, width)
         if abs(delta) < 1 or not plot_widths(vl_spec) or min(plot_widths(vl_spec)) + delta < MIN_PLOT:
             return None
         return widen(vl_spec, delta)
@@ -180,13 +184,12 @@ def draw(job: tuple, fonts: Path | None = None) -> tuple[dict[str, bytes], str]:
     wide_bare, _untitled, (vg, png_source, svg) = titled(wide_spec(spec), WIDE, with_bare=False)
     _narrow, (embed_narrow_vg, _raw, embed_narrow_svg), (narrow_vg, _raw, narrow_svg) = titled(
         narrow_spec(spec), NARROW, with_bare=True)
-    embed = bare_spec(spec)
-    if plot_widths(embed) and plot_widths(wide_bare):  # from the wide layout's plots, if that is exact
-        guess = widen(embed, plot_widths(wide_bare)[0] - (WIDE - EMBED_WIDE) - plot_widths(embed)[0])
-        drawing = compile_and_draw(guess)
-        embed_vg, _raw, embed_svg = drawing if exact(drawing, EMBED_WIDE) else fit(embed, EMBED_WIDE)[1]
-    else:
-        embed_vg, _raw, embed_svg = fit(embed, EMBED_WIDE)[1]
+    embed, drawing = bare_spec(spec), None
+    if plot_widths(embed) and plot_widths(wide_bare):  # first guess: the wide layout's plots, 40 px narrower
+        drawing = compile_and_draw(widen(embed, plot_widths(wide_bare)[0] - (WIDE - EMBED_WIDE) - plot_widths(embed)[0]))
+    if drawing is None or not exact(drawing, EMBED_WIDE):  # else fitted from the spec's own plots
+        drawing = fit(embed, EMBED_WIDE)[1]
+    embed_vg, _raw, embed_svg = drawing
     vl = dumps(spec)  # the spec as made (each layout's Vega spec is the one drawn)
     labelled = {name: label_svg(drawn, title, alt_text, source, licence).encode() for name, drawn in (
         ("svg", svg), ("narrow.svg", narrow_svg), ("embed.svg", embed_svg), ("embed.narrow.svg", embed_narrow_svg))}
