@@ -17,10 +17,13 @@ INPUTS := $(shell find datasets scripts docs -type f -not -path "*/__pycache__/*
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.lock scripts/js.lock.json
+$(STAMP): requirements.lock scripts/js.lock.json scripts/node/package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
 	$(PY) -m cidi.fetch_js
+	@command -v npm >/dev/null || { echo "make: the chart drawing needs Node.js and npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	mkdir -p $(VENV)/node && cp scripts/node/package.json scripts/node/package-lock.json $(VENV)/node/
+	cd $(VENV)/node && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 build: $(STAMP) ## Set up .venv from the lock file if missing, build the data package and the site into build/site/

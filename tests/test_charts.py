@@ -207,9 +207,9 @@ def test_chinese_province_names_render_in_png():
 
 
 @pytest.mark.slow  # makes the font subset: seconds
-def test_chinese_charts_drawn_with_the_font_subset_are_the_files_the_full_font_gives(site_dir, tmp_path):
-    """The renderer draws Chinese charts with a subset of Noto Sans CJK SC (cidi.charts.fonts): the
-    published SVGs and PNG must be byte for byte those of the system font, naming the real font list."""
+def test_chinese_pngs_drawn_with_the_font_subset_are_those_the_full_font_gives(site_dir, tmp_path):
+    """The PNG of a Chinese chart is drawn with a subset of Noto Sans CJK SC (cidi.charts.fonts): it
+    must be byte for byte the PNG of the system font."""
     from cidi.charts import fonts
     from cidi.charts.render import draw, draw_png, dumps
 
@@ -220,12 +220,58 @@ def test_chinese_charts_drawn_with_the_font_subset_are_the_files_the_full_font_g
     for style in fonts.SOURCES:
         fonts.make_subset(folder, style)
     job = (spec, "title", "alt", "png", "source", "licence")
-    system, system_svg = draw(job)
-    subset, subset_svg = draw(job, folder)
-    assert fonts.FAMILY in subset_svg and fonts.FAMILY not in system_svg  # the subset was really used
-    assert subset == system
-    assert fonts.FAMILY not in subset["svg"].decode() and fonts.PUBLISHED in subset["svg"].decode()
-    assert draw_png(subset_svg, job, folder) == draw_png(system_svg, job)
+    files, png_source = draw(job)
+    assert fonts.FAMILY in fonts.drawing_svg(folder, png_source)  # the subset is really used
+    assert fonts.FAMILY not in png_source and fonts.FAMILY not in files["svg"].decode()
+    assert draw_png(png_source, job, folder) == draw_png(png_source, job)
+
+
+def test_node_measures_text_as_vl_convert_does():
+    """A label's width sets where its axis title goes: the offset must be the one vl-convert
+    computes, to a thousandth of a pixel (both round in 32-bit floats, not always alike), for both
+    fonts, their weights (600 takes the bold face), kerned pairs and Chinese mixed with Latin."""
+    import re
+
+    import vl_convert as vlc
+
+    from cidi.charts.model import FONT
+    from cidi.charts.render import vega_svg
+
+    def probe(text: str, font: str, weight, size: float) -> str:
+        spec = {"width": 100, "height": 100, "padding": 0,
+                "scales": [{"name": "y", "type": "band", "domain": [text], "range": "height"}],
+                "axes": [{"orient": "left", "scale": "y", "labelFont": font, "labelFontSize": size,
+                          "labelFontWeight": weight, "labelLimit": 0, "ticks": False, "domain": False,
+                          "labelPadding": 0, "title": "T", "titlePadding": 0, "titleFont": font}]}
+        return json.dumps(spec)
+
+    def offset(svg: str) -> float:
+        return float(re.search(r'role-axis-title.*?translate\(([-\d.e]+),', svg).group(1))
+
+    cases = [(text, FONT[lang], weight, size) for lang, texts in
+             (("en", ["AVAWAY To", "Inner Mongolia 12.34%", "10%"]), ("zh", ["内蒙古自治区 10%", "排名（1 = 最好）"]))
+             for text in texts for weight in ("normal", 600, "bold") for size in (11, 12.5, 16)]
+    for case in cases:
+        spec = probe(*case)
+        assert offset(vega_svg().draw(spec)) == pytest.approx(offset(vlc.vega_to_svg(spec)), abs=1e-3), case
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_svgs_drawn_in_node_are_those_vl_convert_draws(site_dir, lang):
+    """The SVGs are drawn by Vega in Node.js with text measured by fontkit (cidi.charts.render.VegaSVG);
+    the PNGs by vl-convert from them. Were the two to measure text differently, a label would overrun
+    its place in the PNG, or a layout fitted to 640 px be drawn wider. So both draw the same files
+    (to the decimals published) for the charts with the most text: a map, a profile, the ranking."""
+    import vl_convert as vlc
+
+    from cidi.charts.render import VEGA_BASE_URL, slim_svg, vega_svg
+
+    folder = site_dir / ("zh/charts" if lang == "zh" else "charts")
+    for name in ("dimension-cyber_security-map", "province-hunan-profile", "ranking-stacked", "ranking-stacked.narrow"):
+        vega = (folder / f"{name}.vg.json").read_text(encoding="utf-8")
+        node = slim_svg(vega_svg().draw(vega))
+        assert node == slim_svg(vlc.vega_to_svg(vega).replace(VEGA_BASE_URL, 'xlink:href="')), f"{lang} {name}"
+        assert 'font-family="' in node
 
 
 def test_province_chart_titles_carry_the_chinese_name(site_dir, sources):

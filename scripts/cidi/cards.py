@@ -24,6 +24,7 @@ from pathlib import Path
 from cidi import paths
 from cidi.caches import write_atomically
 from cidi.charts import tiles
+from cidi.charts.fonts import drawing_svg
 from cidi.charts.model import FONT, GRID, HIGHLIGHT, INK, NOT_ASSESSED, SUBTLE
 from cidi.charts.render import escape, png_with_text, prune, renderer_fingerprint
 
@@ -361,18 +362,20 @@ def indexed_png(png: bytes, colours: int = 256) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw, ZLIB_LEVEL)) + chunk(b"IEND", b""))
 
 
-def rasterise(svg: str, title: str, alt: str, source: str, licence: str) -> bytes:
-    """The card's PNG (1x: it is shown at 1200 px at most), with its texts (may run in a worker process)."""
+def rasterise(svg: str, title: str, alt: str, source: str, licence: str, fonts: Path | None = None) -> bytes:
+    """The card's PNG (1x: it is shown at 1200 px at most), with its texts (may run in a worker
+    process); a Chinese card drawn with the subset of its font in ``fonts`` when it has every character."""
     import vl_convert as vlc
 
-    return png_with_text(indexed_png(vlc.svg_to_png(svg, scale=1)), {"Title": title, "Description": alt,
+    return png_with_text(indexed_png(vlc.svg_to_png(drawing_svg(fonts, svg), scale=1)), {"Title": title, "Description": alt,
                                                                     "Source": source, "Copyright": licence})
 
 
 class Drawing:
     """One language's cards: each from the cache, or being rasterised in a worker pool (or here)."""
 
-    def __init__(self, deck: Deck, items: list[tuple[Card, str]], L, cache: Path | None, pool=None):
+    def __init__(self, deck: Deck, items: list[tuple[Card, str]], L, cache: Path | None, pool=None,
+                 fonts: Path | None = None):
         self.deck, self.cache, self.used = deck, cache, set()
         self._files: dict[str, tuple[str, object]] = {}  # card name -> (cache key, PNG bytes or a future)
         source, licence = L.t("source.line"), L.t("licence.line")
@@ -382,7 +385,7 @@ class Drawing:
             if cache is not None and (cache / f"{key}.png").is_file():
                 self._files[card.name] = (key, None)
                 continue
-            args = (svg, card.title, card.alt, source, licence)
+            args = (svg, card.title, card.alt, source, licence, fonts)
             self._files[card.name] = (key, pool.submit(rasterise, *args) if pool is not None else rasterise(*args))
         self.drawn = sum(result is not None for _, result in self._files.values())
 
@@ -405,12 +408,12 @@ class Drawing:
 
 
 def draw_cards(deck: Deck, data, L, files: dict[str, dict[str, bytes]], cache: Path | None = CACHE,
-               pool=None) -> Drawing:
+               pool=None, fonts: Path | None = None) -> Drawing:
     """Start drawing one language's cards; ``files``: the rendered charts' files by chart id (the
     embed SVG, with no title or source line, is a chart card's picture)."""
     items = [(card, card_svg(card, data, L, files[card.chart]["embed.svg"].decode("utf-8") if card.chart else None))
              for card in deck.cards]
-    return Drawing(deck, items, L, cache, pool)
+    return Drawing(deck, items, L, cache, pool, fonts)
 
 
 def prune_cache(drawings, cache: Path | None = CACHE) -> None:

@@ -1,13 +1,13 @@
-"""A small copy of the Chinese chart font, for drawing only: the same charts, three times fewer seconds.
+"""A small copy of the Chinese chart font, for drawing PNGs only: the same pixels, three times fewer seconds.
 
-vl-convert opens and parses the font file for every string it measures or draws, thousands of
-times a chart; the system's Noto Sans CJK is a 20 MB collection of 65,000 glyphs a face. So the
-renderer draws Chinese charts with a subset of that very face (Regular and Bold, the characters of
-the charts being drawn: a few hundred glyphs, about 130 KB), under a family name of its own, and
-writes the published font list back into the SVG. Outlines, advances
-and kerning are the font's own, so the files are byte for byte what the full font gives
-(``tests/test_charts.py`` checks). A chart with a character outside the subset is drawn with the
-system font, as is every chart when the font or fontTools is missing.
+vl-convert opens and parses the font file for every string it draws; the system's Noto Sans CJK
+is a 20 MB collection of 65,000 glyphs a face. So the PNG of a Chinese chart is drawn from its SVG
+with a subset of that very face (Regular and Bold, the characters of the charts being drawn: a few
+hundred glyphs, about 130 KB), under a family name of its own that no published file names.
+Outlines, advances and kerning are the font's own, so the PNGs are byte for byte what the full
+font gives (``tests/test_charts.py`` checks). A chart with a character outside the subset is drawn
+with the system font, as is every chart when the font or fontTools is missing. (SVGs are drawn in
+Node.js, which reads the font once a process: :class:`cidi.charts.render.VegaSVG`.)
 
 The subset is made once per character set and source font, by the workers ahead of the drawings
 that use it, and kept in the chart cache (``build/cache/charts/fonts/<key>/``) with the characters it covers.
@@ -109,17 +109,11 @@ def register(folder: Path) -> None:
         _REGISTERED.add(folder)
 
 
-def drawing_spec(folder: Path | None, vega_json: str) -> str | None:
-    """The Vega spec to draw with the subset (worker process), or None to draw with the system fonts:
-    not a Chinese chart, the subset not made (yet), or a character of the chart not in it."""
-    if not ready(folder) or f'"{PUBLISHED}"' not in vega_json:
-        return None
-    if not chart_charset(vega_json) <= covered(folder):
-        return None
+def drawing_svg(folder: Path | None, svg: str) -> str:
+    """The SVG to draw a PNG from (worker process): with the subset's family instead of the chart's
+    font list when the subset is made and has every character of the SVG; else the SVG as it is."""
+    published = f'font-family="{PUBLISHED}"'
+    if not ready(folder) or published not in svg or not chart_charset(svg) <= covered(folder):
+        return svg
     register(folder)
-    return vega_json.replace(f'"{PUBLISHED}"', f'"{FAMILY}"')
-
-
-def published_svg(svg: str) -> str:
-    """An SVG drawn with the subset, naming the chart's own font list again."""
-    return svg.replace(f'font-family="{FAMILY}"', f'font-family="{PUBLISHED}"')
+    return svg.replace(published, f'font-family="{FAMILY}"')

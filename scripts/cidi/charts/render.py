@@ -1,5 +1,6 @@
-"""Rendering of chart specs: Vega-Lite -> Vega, static SVG and PNG (vl-convert), and the
-post-processing that makes the files small, labelled and byte-identical across builds.
+"""Rendering of chart specs: Vega-Lite -> Vega (vl-convert), static SVG (Vega in Node.js:
+:class:`VegaSVG`), PNG (vl-convert), and the post-processing that makes the files small, labelled
+and byte-identical across builds.
 
 Inputs: :class:`cidi.charts.model.Chart` objects. Outputs: the bytes of each chart's files,
 ``.vl.json`` (Vega-Lite), ``.vg.json`` (Vega), ``.svg``, ``.png`` (2x) and their ``embed.*``
@@ -19,14 +20,15 @@ import os
 import re
 import shutil
 import struct
+import subprocess
 import zlib
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
 from cidi import paths
-from cidi.charts.fonts import FAMILY, PUBLISHED, SOURCES as STYLES
-from cidi.charts.fonts import chart_charset, drawing_spec, make_subset, published_svg, ready, register, subset_folder
+from cidi.charts.fonts import PUBLISHED, SOURCES as STYLES
+from cidi.charts.fonts import chart_charset, drawing_svg, make_subset, ready, subset_folder
 from cidi.charts.model import LICENCE, MESSAGES, SOURCE, Chart
 from cidi.charts.narrow import EMBED_WIDE, MIN_PLOT, NARROW, WIDE, narrow_spec, plot_widths, wide_spec, widen
 from cidi.charts.tiles import NAME as TILES
@@ -115,16 +117,15 @@ def label_svg(svg: str, title: str, alt_text: str, source: str = SOURCE, licence
 FIT_PASSES = 4  # drawings of a layout at most, to make it as wide as asked (the second is usually exact)
 
 
-def draw(job: tuple, fonts: Path | None = None) -> tuple[dict[str, bytes], str]:
+def draw(job: tuple) -> tuple[dict[str, bytes], str]:
     """Compile and draw one chart in its layouts (runs in a worker process): every file but the PNG,
-    and the SVG the PNG is drawn from (unslimmed, naming the font it was drawn with).
+    and the SVG the PNG is drawn from (unslimmed).
 
     The wide layout is the spec as made, fitted to WIDE px; the narrow one (:func:`cidi.charts.narrow.narrow_spec`) and
     the embed page's two (no titles: :func:`bare_spec`) are fitted to their widths by drawing them
-    (:func:`fit`). Each SVG is drawn from exactly the published Vega spec (Chinese charts with the
-    subset of their font in ``fonts``, see :mod:`cidi.charts.fonts`).
+    (:func:`fit`). Each SVG is drawn from exactly the published Vega spec.
 
-    Drawing is most of a build's time (text is measured as it is drawn), so no layout is drawn only
+    Drawing is much of a build's time (text is measured as it is drawn), so no layout is drawn only
     to be measured when another drawing tells the same: a titled layout as wide as asked says its
     untitled twin would be (titles are wrapped narrower than the plots), and the embed's wide
     layout starts from the wide one's plots, 40 px narrower (checked by drawing it, as every fit is)."""
@@ -134,9 +135,8 @@ def draw(job: tuple, fonts: Path | None = None) -> tuple[dict[str, bytes], str]:
 
     def compile_and_draw(vl_spec) -> tuple[bytes, str, str]:
         vega = dumps(vlc.vegalite_to_vega(vl_spec))
-        subset = drawing_spec(fonts, vega.decode())
-        raw = vlc.vega_to_svg(subset or vega.decode())
-        return vega, raw, published_svg(raw) if subset is not None else raw
+        raw = vega_svg().draw(vega.decode())
+        return vega, raw, raw
 
     def lack(drawing: tuple[bytes, str, str], width: int) -> int:
         """The pixels the drawing lacks to be ``width`` wide (negative: it is wider)."""
@@ -198,14 +198,98 @@ def draw(job: tuple, fonts: Path | None = None) -> tuple[dict[str, bytes], str]:
 
 
 def draw_png(svg: str, job: tuple, fonts: Path | None = None) -> bytes:
-    """The PNG (2x) from the chart's SVG (half the time of a re-render), with its texts (worker process)."""
+    """The PNG (2x) from the chart's SVG, with its texts (worker process). A Chinese chart is drawn
+    with the subset of its font in ``fonts`` when the subset has all its characters (see
+    :mod:`cidi.charts.fonts`: the same pixels, three times faster)."""
     import vl_convert as vlc
 
-    if fonts is not None and f'font-family="{FAMILY}"' in svg:
-        register(fonts)
+    svg = drawing_svg(fonts, svg)
     _spec, title, alt_text, _png, source, licence = job
     return png_with_text(with_density(vlc.svg_to_png(svg, scale=2), 2), {
         "Title": title, "Description": alt_text, "Source": source, "Copyright": licence})
+
+
+# ---------------------------------------------------------------- SVG drawing in Node.js
+
+NODE_SCRIPT = Path(__file__).with_name("vega_svg.js")
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+
+
+@lru_cache(maxsize=1)
+def font_faces() -> tuple[dict, ...]:
+    """Every installed font face, as the Node.js drawing chooses among them: file, PostScript name,
+    family names (lower case, as CSS compares them), weight and italic. In folder order, like vl-convert's."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    faces = []
+    for folder in FONT_FOLDERS:
+        for root, dirs, files in os.walk(folder):
+            dirs.sort()
+            for name in sorted(files):
+                path = Path(root) / name
+                if path.suffix.lower() not in FONT_SUFFIXES:
+                    continue
+                try:
+                    fonts = (TTCollection(str(path), lazy=True).fonts if path.suffix.lower() in (".ttc", ".otc")
+                             else [TTFont(str(path), lazy=True)])
+                    for font in fonts:
+                        names = font["name"]
+                        faces.append({"path": str(path), "postscript": names.getDebugName(6),
+                                      "families": sorted({r.toUnicode().lower() for r in names.names if r.nameID in (1, 16)}),
+                                      "weight": font["OS/2"].usWeightClass, "italic": bool(font["OS/2"].fsSelection & 1)})
+                except Exception:  # noqa: BLE001 - a broken font file is skipped, as font databases do
+                    continue
+    return tuple(faces)
+
+
+def vega_library() -> Path:
+    """The Vega the site serves (fetched by ``make`` from the npm registry: scripts/js.lock.json)."""
+    from cidi.fetch_js import cache_dir, read_lock
+
+    return cache_dir("vega", read_lock()["vega"]) / "vega.min.js"
+
+
+class VegaSVG:
+    """One long-lived Node.js process that draws Vega specs as SVG (``vega_svg.js``), measuring
+    text with fontkit in the installed fonts. Four times faster than vl-convert's drawing, which
+    re-opens the font file for every string it measures; the same files (tests/test_charts.py)."""
+
+    def __init__(self):
+        missing = [str(p) for p in (vega_library(), paths.NODE_MODULES / "fontkit") if not p.exists()]
+        if shutil.which("node") is None or missing:
+            raise SystemExit("charts: drawing needs Node.js (Debian: apt-get install nodejs npm) and the packages "
+                             f"`make` installs (npm ci in .venv/node); missing: {', '.join(missing) or 'node'}")
+        self._process = subprocess.Popen(
+            ["node", str(NODE_SCRIPT), str(vega_library()), str(paths.NODE_MODULES / "fontkit"),
+             json.dumps(font_faces())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+
+    def draw(self, vega_json: str) -> str:
+        """The SVG of a Vega spec (JSON text)."""
+        self._process.stdin.write(json.dumps(vega_json) + "\n")
+        self._process.stdin.flush()
+        line = self._process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"charts: the Node.js drawing process stopped (exit code {self._process.wait()})")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise RuntimeError(f"charts: Vega could not draw a spec: {answer['error']}")
+        return answer["svg"]
+
+    def close(self) -> None:
+        self._process.stdin.close()
+        self._process.wait()
+
+
+_VEGA_SVG: VegaSVG | None = None
+
+
+def vega_svg() -> VegaSVG:
+    """This process's drawing process (started at its first drawing, ended with the process)."""
+    global _VEGA_SVG
+    if _VEGA_SVG is None:
+        _VEGA_SVG = VegaSVG()
+    return _VEGA_SVG
 
 
 def svg_size(svg: bytes) -> tuple[int, int]:
@@ -252,11 +336,14 @@ FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.h
 
 @lru_cache(maxsize=1)
 def renderer_fingerprint() -> str:
-    """What draws the charts: this module's code, the vl-convert version and the installed fonts
-    (text is measured and drawn with them: installing the CJK fonts must not leave tofu PNGs cached)."""
+    """What draws the charts: this module's code and the drawing script's, the vl-convert version,
+    the Vega and Node.js packages' locks and the installed fonts (text is measured and drawn with
+    them: installing the CJK fonts must not leave tofu PNGs cached)."""
     from importlib.metadata import version
 
     digest = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / "narrow.py").read_bytes())
+    digest.update(NODE_SCRIPT.read_bytes() + paths.JS_LOCK.read_bytes()
+                  + (paths.NODE_PACKAGES / "package-lock.json").read_bytes())
     digest.update(version("vl-convert-python").encode())
     for folder in FONT_FOLDERS:
         for root, dirs, files in os.walk(folder):
@@ -399,6 +486,7 @@ class Renderer:
         self.png, self.cache = png, cache
         self._pool: ProcessPoolExecutor | None = None
         self.fonts: Path | None = None  # the subset of the Chinese font (None: draw with the system fonts)
+        self.charset: set[str] = set()  # characters the subset must have beyond the charts' (the cards')
         self.used: set[str] = set()  # the cache entries of this build
         self._drawing: dict[str, Future] = {}  # drawings submitted so far, by cache key
 
@@ -431,12 +519,12 @@ class Renderer:
                 pending[key] = cached
         chinese = [jobs[key][0] for key in sizes if jobs[key][0].get("config", {}).get("font") == PUBLISHED]
         if chinese and self.fonts is None:  # one job a style, ahead of the drawings that use it
-            chars = set().union(*(chart_charset(dumps(spec).decode()) for spec in chinese))
+            chars = set().union(self.charset, *(chart_charset(dumps(spec).decode()) for spec in chinese))
             self.fonts = subset_folder(self.cache or CACHE, chars)
             for style in STYLES if self.fonts is not None and not ready(self.fonts) else ():
                 self.pool.submit(make_subset, self.fonts, style)
         for key in sorted(sizes, key=lambda k: -sizes[k]):
-            pending[key] = self._drawing[key] = self.pool.submit(draw, jobs[key], self.fonts)
+            pending[key] = self._drawing[key] = self.pool.submit(draw, jobs[key])
         return Rendering(self, charts, jobs, keys, pending)
 
     def prune(self) -> None:
