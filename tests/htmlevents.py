@@ -8,6 +8,7 @@ when ``close`` is true) would give it. Not a test module (pytest puts ``tests/``
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 from html.parser import HTMLParser
 
@@ -37,6 +38,7 @@ def events(text: str) -> tuple[list[tuple], list[tuple]]:
         fed = len(recorder.events)
         recorder.close()
         _tokens[key] = recorder.events[:fed], recorder.events[fed:]
+        gc.freeze()  # kept to the end: the collector need not go through them again (nor at exit)
     return _tokens[key]
 
 
