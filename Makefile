@@ -22,7 +22,7 @@ $(STAMP): requirements.lock scripts/js.lock.json scripts/node/package-lock.json
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
 	$(PY) -m cidi.fetch_js
 	@command -v npm >/dev/null || { echo "make: the chart drawing needs Node.js and npm (Debian: apt-get install nodejs npm)"; exit 1; }
-	mkdir -p $(VENV)/node && cp scripts/node/package.json scripts/node/package-lock.json $(VENV)/node/
+	mkdir -p $(VENV)/node && cp scripts/node/package.json scripts/node/package-lock.json scripts/node/.npmrc $(VENV)/node/
 	cd $(VENV)/node && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 

@@ -274,6 +274,20 @@ def test_svgs_drawn_in_node_are_those_vl_convert_draws(site_dir, lang):
         assert 'font-family="' in node
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_vega_lite_compiled_in_node_is_what_vl_convert_compiles(site_dir, lang):
+    """The build compiles Vega-Lite in Node.js (the Vega-Lite of scripts/node/package-lock.json):
+    the Vega specs published and drawn must be those vl-convert's bundled Vega-Lite gives."""
+    import vl_convert as vlc
+
+    from cidi.charts.render import vega_svg
+
+    folder = site_dir / ("zh/charts" if lang == "zh" else "charts")
+    for name in ("dimension-cyber_security-map", "province-hunan-profile", "ranking-stacked", "correlations"):
+        spec = json.loads((folder / f"{name}.vl.json").read_text(encoding="utf-8"))
+        assert vega_svg().compile_and_draw(spec)[0] == vlc.vegalite_to_vega(spec), f"{lang} {name}"
+
+
 def test_province_chart_titles_carry_the_chinese_name(site_dir, sources):
     zh = sources.provinces.set_index("slug")["short_name_zh"]
     spec = json.loads((site_dir / "charts" / "province-beijing-profile.vl.json").read_text(encoding="utf-8"))

@@ -1,6 +1,5 @@
-"""Rendering of chart specs: Vega-Lite -> Vega (vl-convert), static SVG (Vega in Node.js:
-:class:`VegaSVG`), PNG (vl-convert), and the post-processing that makes the files small, labelled
-and byte-identical across builds.
+"""Rendering of chart specs: Vega-Lite -> Vega and static SVG (in Node.js: :class:`VegaSVG`), PNG
+(vl-convert), and the post-processing that makes the files small, labelled and byte-identical across builds.
 
 Inputs: :class:`cidi.charts.model.Chart` objects. Outputs: the bytes of each chart's files,
 ``.vl.json`` (Vega-Lite), ``.vg.json`` (Vega), ``.svg``, ``.png`` (2x) and their ``embed.*``
@@ -129,14 +128,11 @@ def draw(job: tuple) -> tuple[dict[str, bytes], str]:
     to be measured when another drawing tells the same: a titled layout as wide as asked says its
     untitled twin would be (titles are wrapped narrower than the plots), and the embed's wide
     layout starts from the wide one's plots, 40 px narrower (checked by drawing it, as every fit is)."""
-    import vl_convert as vlc
-
     spec, title, alt_text, _png, source, licence = job
 
     def compile_and_draw(vl_spec) -> tuple[bytes, str, str]:
-        vega = dumps(vlc.vegalite_to_vega(vl_spec))
-        raw = vega_svg().draw(vega.decode())
-        return vega, raw, raw
+        vega, raw = vega_svg().compile_and_draw(vl_spec)
+        return dumps(vega), raw, raw
 
     def lack(drawing: tuple[bytes, str, str], width: int) -> int:
         """The pixels the drawing lacks to be ``width`` wide (negative: it is wider)."""
@@ -250,23 +246,24 @@ def vega_library() -> Path:
 
 
 class VegaSVG:
-    """One long-lived Node.js process that draws Vega specs as SVG (``vega_svg.js``), measuring
-    text with fontkit in the installed fonts. Four times faster than vl-convert's drawing, which
-    re-opens the font file for every string it measures; the same files (tests/test_charts.py)."""
+    """One long-lived Node.js process that compiles Vega-Lite specs and draws Vega specs as SVG
+    (``vega_svg.js``), measuring text with fontkit in the installed fonts. Three times faster than
+    vl-convert, which re-opens the font file for every string it measures; the same files
+    (tests/test_charts.py)."""
 
     def __init__(self):
-        missing = [str(p) for p in (vega_library(), paths.NODE_MODULES / "fontkit") if not p.exists()]
+        needed = (vega_library(), paths.NODE_MODULES / "vega-lite" / "build" / "vega-lite.min.js",
+                  paths.NODE_MODULES / "fontkit")
+        missing = [str(p) for p in needed if not p.exists()]
         if shutil.which("node") is None or missing:
             raise SystemExit("charts: drawing needs Node.js (Debian: apt-get install nodejs npm) and the packages "
-                             f"`make` installs (npm ci in .venv/node); missing: {', '.join(missing) or 'node'}")
-        self._process = subprocess.Popen(
-            ["node", str(NODE_SCRIPT), str(vega_library()), str(paths.NODE_MODULES / "fontkit"),
-             json.dumps(font_faces())],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+                             "`make .venv/.installed` installs (npm ci in .venv/node; remove that file to install "
+                             f"again); missing: {', '.join(missing) or 'node'}")
+        self._process = subprocess.Popen(["node", str(NODE_SCRIPT), *map(str, needed), json.dumps(font_faces())],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
 
-    def draw(self, vega_json: str) -> str:
-        """The SVG of a Vega spec (JSON text)."""
-        self._process.stdin.write(json.dumps(vega_json) + "\n")
+    def _ask(self, request: dict) -> dict:
+        self._process.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
         self._process.stdin.flush()
         line = self._process.stdout.readline()
         if not line:
@@ -274,7 +271,16 @@ class VegaSVG:
         answer = json.loads(line)
         if "error" in answer:
             raise RuntimeError(f"charts: Vega could not draw a spec: {answer['error']}")
-        return answer["svg"]
+        return answer
+
+    def draw(self, vega_json: str) -> str:
+        """The SVG of a Vega spec (JSON text)."""
+        return self._ask({"vega": json.loads(vega_json)})["svg"]
+
+    def compile_and_draw(self, vl_spec: dict) -> tuple[dict, str]:
+        """A Vega-Lite spec compiled to Vega, and its SVG."""
+        answer = self._ask({"vegalite": vl_spec})
+        return answer["vega"], answer["svg"]
 
     def close(self) -> None:
         self._process.stdin.close()

@@ -1,8 +1,10 @@
-// Draws Vega specs as SVG in one long-lived Node.js process (started by cidi.charts.render.VegaSVG).
+// Compiles Vega-Lite specs and draws Vega specs as SVG in one long-lived Node.js process (started
+// by cidi.charts.render.VegaSVG).
 //
-// Usage: node vega_svg.js <vega.min.js> <fontkit folder> <faces: JSON>
-// Reads one JSON string a line on stdin (a Vega spec); writes one JSON object a line on stdout,
-// {"svg": "..."} or {"error": "..."}, in the same order.
+// Usage: node vega_svg.js <vega.min.js> <vega-lite.min.js> <fontkit folder> <faces: JSON>
+// Reads one JSON object a line on stdin, {"vega": spec} or {"vegalite": spec}; writes one a line
+// on stdout, in the same order: {"svg": "..."} (with "vega": the compiled spec, for a Vega-Lite
+// one) or {"error": "..."}.
 //
 // Vega lays text out by measuring it on a canvas: here the canvas is a stand-in whose measureText
 // shapes the text with fontkit, in the font files the PNGs are drawn with (faces.json, listed by
@@ -12,7 +14,7 @@
 // for every string: most of its drawing time).
 "use strict";
 const readline = require("readline");
-const [vegaPath, fontkitPath, facesJSON] = process.argv.slice(2);
+const [vegaPath, vegaLitePath, fontkitPath, facesJSON] = process.argv.slice(2);
 const fontkit = require(fontkitPath);
 const faces = JSON.parse(facesJSON); // [{path, postscript, families (lower case), weight, italic}]
 const GENERIC = { "sans-serif": ["liberation sans", "dejavu sans", "noto sans"] }; // vl-convert's is Liberation Sans
@@ -90,6 +92,20 @@ global.document = { createElement: () => ({ getContext: () => context }) };
 const vega = require(vegaPath);
 delete global.document;
 
+// Vega-Lite's browser build, given this Vega (its one import): the compiler vl-convert bundles,
+// the same Vega specs to the byte (tests/test_charts.py). Its warnings are vl-convert's: not shown.
+const vegaLite = (() => {
+  const module = { exports: {} };
+  const source = require("fs").readFileSync(vegaLitePath, "utf8");
+  new Function("exports", "require", "module", source)(module.exports, (name) => {
+    if (name !== "vega") throw new Error(`vega-lite asks for ${name}`);
+    return vega;
+  }, module);
+  return module.exports;
+})();
+const quiet = { level() { return this; }, error() { return this; }, warn() { return this; }, info() { return this; },
+  debug() { return this; } };
+
 async function draw(spec) {
   const view = new vega.View(vega.parse(spec), { renderer: "none" });
   try {
@@ -105,7 +121,13 @@ lines.on("line", (line) => {
   queue = queue.then(async () => {
     let answer;
     try {
-      answer = { svg: await draw(JSON.parse(JSON.parse(line))) };
+      const request = JSON.parse(line);
+      if (request.vegalite) {
+        const compiled = vegaLite.compile(request.vegalite, { logger: quiet }).spec;
+        answer = { vega: compiled, svg: await draw(compiled) };
+      } else {
+        answer = { svg: await draw(request.vega) };
+      }
     } catch (error) {
       answer = { error: String((error && error.stack) || error) };
     }
