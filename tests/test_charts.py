@@ -206,24 +206,27 @@ def test_chinese_province_names_render_in_png():
     assert png("北京") != png("广东"), "Chinese glyphs do not render: install fonts-noto-cjk"
 
 
-@pytest.mark.slow  # makes the font subset: seconds
-def test_chinese_pngs_drawn_with_the_font_subset_are_those_the_full_font_gives(site_dir, tmp_path):
-    """The PNG of a Chinese chart is drawn with a subset of Noto Sans CJK SC (cidi.charts.fonts): it
-    must be byte for byte the PNG of the system font."""
+@pytest.mark.slow  # makes the font subsets: seconds
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_pngs_drawn_with_the_font_subset_are_those_the_full_font_gives(site_dir, tmp_path, lang):
+    """The PNG of a chart is drawn with a subset of the face its font list resolves to
+    (cidi.charts.fonts): it must be byte for byte the PNG of the system font."""
     from cidi.charts import fonts
     from cidi.charts.render import draw, draw_png, dumps
 
-    spec = json.loads((site_dir / "zh" / "charts" / "ranking-stacked.vl.json").read_text(encoding="utf-8"))
-    assert spec["config"]["font"] == fonts.PUBLISHED
-    folder = fonts.subset_folder(tmp_path, fonts.chart_charset(dumps(spec).decode()))
-    assert folder is not None, "fontTools or fonts-noto-cjk is missing (see requirements.lock and .ci/run)"
-    for style in fonts.SOURCES:
+    subset = fonts.SUBSETS[lang]
+    spec = json.loads((site_dir / ("zh/charts" if lang == "zh" else "charts") / "ranking-stacked.vl.json")
+                      .read_text(encoding="utf-8"))
+    assert spec["config"]["font"] == subset.published
+    folder = fonts.subset_folder(tmp_path, fonts.chart_charset(dumps(spec).decode()), lang)
+    assert folder is not None, "fontTools or the fonts are missing (see requirements.lock and .ci/run)"
+    for style in fonts.STYLES:
         fonts.make_subset(folder, style)
     job = (spec, "title", "alt", "png", "source", "licence")
     files, png_source = draw(job)
-    assert fonts.FAMILY in fonts.drawing_svg(folder, png_source)  # the subset is really used
-    assert fonts.FAMILY not in png_source and fonts.FAMILY not in files["svg"].decode()
-    assert draw_png(png_source, job, folder) == draw_png(png_source, job)
+    assert subset.family in fonts.drawing_svg({lang: folder}, png_source)  # the subset is really used
+    assert subset.family not in png_source and subset.family not in files["svg"].decode()
+    assert draw_png(png_source, job, {lang: folder}) == draw_png(png_source, job)
 
 
 def test_node_measures_text_as_vl_convert_does():

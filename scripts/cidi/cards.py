@@ -362,9 +362,9 @@ def indexed_png(png: bytes, colours: int = 256) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw, ZLIB_LEVEL)) + chunk(b"IEND", b""))
 
 
-def rasterise(svg: str, title: str, alt: str, source: str, licence: str, fonts: Path | None = None) -> bytes:
+def rasterise(svg: str, title: str, alt: str, source: str, licence: str, fonts: dict[str, Path] | None = None) -> bytes:
     """The card's PNG (1x: it is shown at 1200 px at most), with its texts (may run in a worker
-    process); a Chinese card drawn with the subset of its font in ``fonts`` when it has every character."""
+    process); drawn with the subset of its font among ``fonts`` when it has every character."""
     import vl_convert as vlc
 
     return png_with_text(indexed_png(vlc.svg_to_png(drawing_svg(fonts, svg), scale=1)), {"Title": title, "Description": alt,
@@ -375,7 +375,7 @@ class Drawing:
     """One language's cards: each from the cache, or being rasterised in a worker pool (or here)."""
 
     def __init__(self, deck: Deck, items: list[tuple[Card, str]], L, cache: Path | None, pool=None,
-                 fonts: Path | None = None):
+                 fonts: dict[str, Path] | None = None):
         self.deck, self.cache, self.used = deck, cache, set()
         self._files: dict[str, tuple[str, object]] = {}  # card name -> (cache key, PNG bytes or a future)
         source, licence = L.t("source.line"), L.t("licence.line")
@@ -408,7 +408,7 @@ class Drawing:
 
 
 def draw_cards(deck: Deck, data, L, files: dict[str, dict[str, bytes]], cache: Path | None = CACHE,
-               pool=None, fonts: Path | None = None) -> Drawing:
+               pool=None, fonts: dict[str, Path] | None = None) -> Drawing:
     """Start drawing one language's cards; ``files``: the rendered charts' files by chart id (the
     embed SVG, with no title or source line, is a chart card's picture)."""
     items = [(card, card_svg(card, data, L, files[card.chart]["embed.svg"].decode("utf-8") if card.chart else None))

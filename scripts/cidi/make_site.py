@@ -386,7 +386,7 @@ def card_charset() -> set[str]:
 
 
 def draw_cards_cached(deck, data, L, files: dict[str, dict[str, bytes]], cache: Path | None, pool,
-                      svgs: TextCache | None, fonts: Path | None = None) -> cards.Drawing:
+                      svgs: TextCache | None, fonts: dict[str, Path] | None = None) -> cards.Drawing:
     """:func:`cidi.cards.draw_cards`, each card's SVG (what its PNG and cache key are made from) taken
     from ``svgs`` (keyed by :func:`staged_key` and the card's name) when nothing it depends on changed."""
     if svgs is None:
@@ -436,7 +436,7 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
     drawings: dict = {}  # the social cards of each language (cidi.cards), drawn by the chart workers
     try:
         with Renderer(png=png, cache=default_cache()) as renderer:
-            renderer.charset = card_charset()  # the cards' Chinese titles and labels, drawn with the charts' font subset
+            renderer.charset = card_charset()  # the cards' titles and labels, drawn with the charts' font subsets
             rendering = {}
             card_cache = paths.cache("cards")
             for lang in LANGS:  # the workers draw one language's charts while the next one's are built
@@ -458,7 +458,7 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
                     cards.attach(deck, charts, base + data.lang(lang).prefix, data.lang(lang))  # the embed pages' tags
                     svgs = None if staged is None else TextCache(staged / f"{lang}-cards.pickle", key)
                     drawings[lang] = draw_cards_cached(deck, data, data.lang(lang), files, card_cache, renderer.pool, svgs,
-                                                       renderer.fonts if lang == "zh" else None)
+                                                       renderer.fonts)
                 with step(f"make_pages.{lang}"):
                     nav = make_pages(data, lang, charts, docs, None if staged is None else staged / f"{lang}.pickle", key)
                     write_chart_and_embed_files(data, lang, charts, files, docs, staged, key)

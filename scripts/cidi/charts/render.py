@@ -26,8 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from cidi import paths
-from cidi.charts.fonts import PUBLISHED, SOURCES as STYLES
-from cidi.charts.fonts import chart_charset, drawing_svg, make_subset, ready, subset_folder
+from cidi.charts.fonts import STYLES, SUBSETS, chart_charset, drawing_svg, make_subset, ready, subset_folder
 from cidi.charts.model import LICENCE, MESSAGES, SOURCE, Chart
 from cidi.charts.narrow import EMBED_WIDE, MIN_PLOT, NARROW, WIDE, narrow_spec, plot_widths, wide_spec, widen
 from cidi.charts.tiles import NAME as TILES
@@ -193,10 +192,10 @@ def draw(job: tuple) -> tuple[dict[str, bytes], str]:
             "embed.narrow.vg.json": embed_narrow_vg, **labelled}, png_source
 
 
-def draw_png(svg: str, job: tuple, fonts: Path | None = None) -> bytes:
-    """The PNG (2x) from the chart's SVG, with its texts (worker process). A Chinese chart is drawn
-    with the subset of its font in ``fonts`` when the subset has all its characters (see
-    :mod:`cidi.charts.fonts`: the same pixels, three times faster)."""
+def draw_png(svg: str, job: tuple, fonts: dict[str, Path] | None = None) -> bytes:
+    """The PNG (2x) from the chart's SVG, with its texts (worker process). A chart is drawn with the
+    subset of its font among ``fonts`` (by language) when the subset has all its characters (see
+    :mod:`cidi.charts.fonts`: the same pixels, faster)."""
     import vl_convert as vlc
 
     svg = drawing_svg(fonts, svg)
@@ -491,8 +490,8 @@ class Renderer:
         self.workers = workers or os.cpu_count() or 2
         self.png, self.cache = png, cache
         self._pool: ProcessPoolExecutor | None = None
-        self.fonts: Path | None = None  # the subset of the Chinese font (None: draw with the system fonts)
-        self.charset: set[str] = set()  # characters the subset must have beyond the charts' (the cards')
+        self.fonts: dict[str, Path] = {}  # the subsets of the chart fonts, by language (none: the system fonts)
+        self.charset: set[str] = set()  # characters a subset must have beyond the charts' (the cards')
         self.used: set[str] = set()  # the cache entries of this build
         self._drawing: dict[str, Future] = {}  # drawings submitted so far, by cache key
 
@@ -523,12 +522,14 @@ class Renderer:
                 sizes[key] = len(vl)
             else:
                 pending[key] = cached
-        chinese = [jobs[key][0] for key in sizes if jobs[key][0].get("config", {}).get("font") == PUBLISHED]
-        if chinese and self.fonts is None:  # one job a style, ahead of the drawings that use it
-            chars = set().union(self.charset, *(chart_charset(dumps(spec).decode()) for spec in chinese))
-            self.fonts = subset_folder(self.cache or CACHE, chars)
-            for style in STYLES if self.fonts is not None and not ready(self.fonts) else ():
-                self.pool.submit(make_subset, self.fonts, style)
+        for lang, subset in SUBSETS.items():  # one job a style, ahead of the drawings that use it
+            specs = [jobs[key][0] for key in sizes if jobs[key][0].get("config", {}).get("font") == subset.published]
+            if specs and lang not in self.fonts:
+                chars = set().union(self.charset, *(chart_charset(dumps(spec).decode()) for spec in specs))
+                if (folder := subset_folder(self.cache or CACHE, chars, lang)) is not None:
+                    self.fonts[lang] = folder
+                    for style in STYLES if not ready(folder) else ():
+                        self.pool.submit(make_subset, folder, style)
         for key in sorted(sizes, key=lambda k: -sizes[k]):
             pending[key] = self._drawing[key] = self.pool.submit(draw, jobs[key])
         return Rendering(self, charts, jobs, keys, pending)
@@ -537,8 +538,8 @@ class Renderer:
         """After a build that succeeded: the cache keeps what it used and what others used this week."""
         if self.cache is not None:
             prune(self.cache, self.used | {"fonts"})
-            if self.fonts is not None:
-                prune(self.fonts.parent, {self.fonts.name})
+            if self.fonts:
+                prune(next(iter(self.fonts.values())).parent, {folder.name for folder in self.fonts.values()})
 
     def store(self, key: str, files: dict[str, bytes]) -> None:
         if self.cache is not None:
