@@ -2,6 +2,7 @@
 specs and CSV; the CSV rows are the data package's; the images carry source and licence."""
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -407,10 +408,13 @@ def test_a_warm_cache_gives_the_published_files_without_rendering(site_dir, tmp_
     from cidi.charts.aria import localize_files
 
     ids = ["correlations", "map-total", "dimension-innovation-ranking"]  # gradient ids, a map, bars
+    published_chart_of = functools.partial(published_chart, site_dir)
     cache = tmp_path / "cache"
     monkeypatch.setattr(render, "WORKER_NICENESS", 0)  # the other tests run beside it: a niced worker would wait for them
     cold = render.render_charts([published_chart(site_dir, i) for i in ids], tmp_path / "cold", workers=1, cache=cache)
-    assert len(list(cache.iterdir())) == len(ids)
+    keys = {render.cache_key(render.render_job(c, True), render.dumps(c.spec)) for c in map(published_chart_of, ids)}
+    assert {p.name for p in cache.iterdir()} == keys | {"fonts"}  # an entry a chart, and the PNGs' font subsets
+    assert [p.name.split("-")[0] for p in (cache / "fonts").iterdir()] == ["en"]  # made once
     published = localize_files(cold, "en")  # as the build writes them (Vega's ARIA words in the page's language)
     for chart_id in ids:
         for suffix in render.LAYOUTS + ("png",):
