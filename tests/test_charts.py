@@ -230,6 +230,15 @@ def test_pngs_drawn_with_the_font_subset_are_those_the_full_font_gives(site_dir,
     assert draw_png(png_source, job, {lang: folder}) == draw_png(png_source, job)
 
 
+def test_without_node_the_build_says_what_to_install(monkeypatch):
+    """A machine without Node.js gets one sentence naming what is missing and how to install it."""
+    from cidi.charts import render
+
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    with pytest.raises(RuntimeError, match=r"Node\.js .*apt-get install nodejs npm"):
+        render.VegaSVG()
+
+
 def test_node_measures_text_as_vl_convert_does():
     """A label's width sets where its axis title goes: the offset must be the one vl-convert
     computes, to a thousandth of a pixel (both round in 32-bit floats, not always alike), for both
