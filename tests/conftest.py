@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from cidi import paths
-from cidi.build import build
+from cidi.build import GC_THRESHOLDS, build
 from cidi.compute_indices import compute_indices
 from cidi.load_sources import load_sources
 from cidi.robustness import Settings, analyse_robustness
@@ -59,8 +59,8 @@ BROWSER_FIXTURES = {"chromium", "server"}
 
 # The tests hold millions of small objects for the whole session (every page's parse, the data
 # frames): with the default thresholds the collector walks them all again and again, and once more
-# at exit (a third of make test-fast's time). Collected ten times more rarely.
-gc.set_threshold(7000, 10, 100)
+# at exit (a third of make test-fast's time). Collected as rarely as the build collects.
+gc.set_threshold(*GC_THRESHOLDS)
 
 
 def pytest_collection_modifyitems(config, items):

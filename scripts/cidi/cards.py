@@ -367,8 +367,8 @@ def rasterise(svg: str, title: str, alt: str, source: str, licence: str, fonts: 
     process); drawn with the subset of its font among ``fonts`` when it has every character."""
     import vl_convert as vlc
 
-    return png_with_text(indexed_png(vlc.svg_to_png(drawing_svg(fonts, svg), scale=1)), {"Title": title, "Description": alt,
-                                                                    "Source": source, "Copyright": licence})
+    png = indexed_png(vlc.svg_to_png(drawing_svg(fonts, svg), scale=1))
+    return png_with_text(png, {"Title": title, "Description": alt, "Source": source, "Copyright": licence})
 
 
 class Drawing:

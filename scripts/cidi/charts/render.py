@@ -129,18 +129,18 @@ def draw(job: tuple) -> tuple[dict[str, bytes], str]:
     layout starts from the wide one's plots, 40 px narrower (checked by drawing it, as every fit is)."""
     spec, title, alt_text, _png, source, licence = job
 
-    def compile_and_draw(vl_spec) -> tuple[bytes, str, str]:
-        vega, raw = vega_svg().compile_and_draw(vl_spec)
-        return dumps(vega), raw, raw
+    def compile_and_draw(vl_spec) -> tuple[bytes, str]:
+        vega, svg = vega_svg().compile_and_draw(vl_spec)
+        return dumps(vega), svg
 
-    def lack(drawing: tuple[bytes, str, str], width: int) -> int:
+    def lack(drawing: tuple[bytes, str], width: int) -> int:
         """The pixels the drawing lacks to be ``width`` wide (negative: it is wider)."""
-        return width - svg_size(drawing[2].encode())[0]
+        return width - svg_size(drawing[1].encode())[0]
 
-    def exact(drawing: tuple[bytes, str, str], width: int) -> bool:
+    def exact(drawing: tuple[bytes, str], width: int) -> bool:
         return abs(lack(drawing, width)) < 1
 
-    def step(vl_spec: dict, width: int, drawing: tuple[bytes, str, str]) -> dict | None:
+    def step(vl_spec: dict, width: int, drawing: tuple[bytes, str]) -> dict | None:
         """The layout with its plots widened by what its drawing lacks; None when it is as wide as
         asked or its plots cannot change."""
         delta = lack(drawing, width)
@@ -148,7 +148,7 @@ def draw(job: tuple) -> tuple[dict[str, bytes], str]:
             return None
         return widen(vl_spec, delta)
 
-    def fit(vl_spec: dict, width: int, passes: int = FIT_PASSES) -> tuple[dict, tuple[bytes, str, str]]:
+    def fit(vl_spec: dict, width: int, passes: int = FIT_PASSES) -> tuple[dict, tuple[bytes, str]]:
         """The layout with its plots widened (or narrowed) until its drawing is ``width`` px wide, and that drawing."""
         drawing = compile_and_draw(vl_spec)
         for _ in range(passes - 1):
@@ -161,10 +161,10 @@ def draw(job: tuple) -> tuple[dict[str, bytes], str]:
         """The titled layout with the plots of its untitled twin."""
         return widen(layout, plot_widths(bare)[0] - plot_widths(layout)[0]) if plot_widths(layout) else layout
 
-    def titled(layout: dict, width: int, with_bare: bool) -> tuple[dict, tuple | None, tuple[bytes, str, str]]:
+    def titled(layout: dict, width: int, with_bare: bool) -> tuple[dict, tuple | None, tuple[bytes, str]]:
         """A layout fitted without its titles (they are wrapped to its width, but a line may be
         shorter than its plots), then drawn with them: the untitled spec, its drawing (when
-        ``with_bare``, or drawn anyway) and the titled drawing (Vega spec, raw SVG, SVG)."""
+        ``with_bare``, or drawn anyway) and the titled drawing (Vega spec, SVG)."""
         bare = bare_spec(layout, columns=None)
         first = compile_and_draw(bare)
         wider = step(bare, width, first)
@@ -176,20 +176,20 @@ def draw(job: tuple) -> tuple[dict[str, bytes], str]:
         bare, bare_drawing = fit(wider, width, FIT_PASSES - 1)
         return bare, bare_drawing, compile_and_draw(like(layout, bare))
 
-    wide_bare, _untitled, (vg, png_source, svg) = titled(wide_spec(spec), WIDE, with_bare=False)
-    _narrow, (embed_narrow_vg, _raw, embed_narrow_svg), (narrow_vg, _raw, narrow_svg) = titled(
+    wide_bare, _untitled, (vg, svg) = titled(wide_spec(spec), WIDE, with_bare=False)
+    _narrow, (embed_narrow_vg, embed_narrow_svg), (narrow_vg, narrow_svg) = titled(
         narrow_spec(spec), NARROW, with_bare=True)
     embed, drawing = bare_spec(spec), None
     if plot_widths(embed) and plot_widths(wide_bare):  # first guess: the wide layout's plots, 40 px narrower
         drawing = compile_and_draw(widen(embed, plot_widths(wide_bare)[0] - (WIDE - EMBED_WIDE) - plot_widths(embed)[0]))
     if drawing is None or not exact(drawing, EMBED_WIDE):  # else fitted from the spec's own plots
         drawing = fit(embed, EMBED_WIDE)[1]
-    embed_vg, _raw, embed_svg = drawing
+    embed_vg, embed_svg = drawing
     vl = dumps(spec)  # the spec as made (each layout's Vega spec is the one drawn)
     labelled = {name: label_svg(drawn, title, alt_text, source, licence).encode() for name, drawn in (
         ("svg", svg), ("narrow.svg", narrow_svg), ("embed.svg", embed_svg), ("embed.narrow.svg", embed_narrow_svg))}
     return {"vl.json": vl, "vg.json": vg, "narrow.vg.json": narrow_vg, "embed.vg.json": embed_vg,
-            "embed.narrow.vg.json": embed_narrow_vg, **labelled}, png_source
+            "embed.narrow.vg.json": embed_narrow_vg, **labelled}, svg
 
 
 def draw_png(svg: str, job: tuple, fonts: dict[str, Path] | None = None) -> bytes:
@@ -217,23 +217,19 @@ def font_faces() -> tuple[dict, ...]:
     from fontTools.ttLib import TTCollection, TTFont
 
     faces = []
-    for folder in FONT_FOLDERS:
-        for root, dirs, files in os.walk(folder):
-            dirs.sort()
-            for name in sorted(files):
-                path = Path(root) / name
-                if path.suffix.lower() not in FONT_SUFFIXES:
-                    continue
-                try:
-                    fonts = (TTCollection(str(path), lazy=True).fonts if path.suffix.lower() in (".ttc", ".otc")
-                             else [TTFont(str(path), lazy=True)])
-                    for font in fonts:
-                        names = font["name"]
-                        faces.append({"path": str(path), "postscript": names.getDebugName(6),
-                                      "families": sorted({r.toUnicode().lower() for r in names.names if r.nameID in (1, 16)}),
-                                      "weight": font["OS/2"].usWeightClass, "italic": bool(font["OS/2"].fsSelection & 1)})
-                except Exception:  # noqa: BLE001 - a broken font file is skipped, as font databases do
-                    continue
+    for path in font_files():
+        if path.suffix.lower() not in FONT_SUFFIXES:
+            continue
+        try:
+            fonts = (TTCollection(str(path), lazy=True).fonts if path.suffix.lower() in (".ttc", ".otc")
+                     else [TTFont(str(path), lazy=True)])
+            for font in fonts:
+                names = font["name"]
+                faces.append({"path": str(path), "postscript": names.getDebugName(6),
+                              "families": sorted({r.toUnicode().lower() for r in names.names if r.nameID in (1, 16)}),
+                              "weight": font["OS/2"].usWeightClass, "italic": bool(font["OS/2"].fsSelection & 1)})
+        except Exception:  # noqa: BLE001 - a broken font file is skipped, as font databases do
+            continue
     return tuple(faces)
 
 
@@ -280,11 +276,6 @@ class VegaSVG:
         """A Vega-Lite spec compiled to Vega, and its SVG."""
         answer = self._ask({"vegalite": vl_spec})
         return answer["vega"], answer["svg"]
-
-    def close(self) -> None:
-        self._process.stdin.close()
-        self._process.wait()
-
 
 _VEGA_SVG: VegaSVG | None = None
 
@@ -350,13 +341,18 @@ def renderer_fingerprint() -> str:
     digest.update(NODE_SCRIPT.read_bytes() + paths.JS_LOCK.read_bytes()
                   + (paths.NODE_PACKAGES / "package-lock.json").read_bytes())
     digest.update(version("vl-convert-python").encode())
+    for path in font_files():
+        digest.update(f"{path}\0{path.stat().st_size}\0".encode())
+    return digest.hexdigest()
+
+
+def font_files():
+    """Every file in the font folders, in a fixed order (folders sorted, names sorted)."""
     for folder in FONT_FOLDERS:
         for root, dirs, files in os.walk(folder):
             dirs.sort()
             for name in sorted(files):
-                path = Path(root) / name
-                digest.update(f"{path}\0{path.stat().st_size}\0".encode())
-    return digest.hexdigest()
+                yield Path(root) / name
 
 
 def render_job(chart: Chart, png: bool) -> tuple:
@@ -506,7 +502,7 @@ class Renderer:
         keys: list[str] = []
         jobs: dict[str, tuple] = {}
         pending: dict[str, Future | dict[str, bytes]] = {}
-        sizes: dict[str, int] = {}
+        new: dict[str, bytes] = {}  # the charts to draw: their specs' vl.json, by cache key
         for chart in charts:
             job, vl = render_job(chart, self.png), dumps(chart.spec)
             keys.append(key := cache_key(job, vl))
@@ -519,18 +515,18 @@ class Renderer:
                 continue
             cached = read_cached(self.cache, key, self.png) if self.cache is not None else None
             if cached is None:
-                sizes[key] = len(vl)
+                new[key] = vl
             else:
                 pending[key] = cached
         for lang, subset in SUBSETS.items():  # one job a style, ahead of the drawings that use it
-            specs = [jobs[key][0] for key in sizes if jobs[key][0].get("config", {}).get("font") == subset.published]
+            specs = [new[key].decode() for key in new if jobs[key][0].get("config", {}).get("font") == subset.published]
             if specs and lang not in self.fonts:
-                chars = set().union(self.charset, *(chart_charset(dumps(spec).decode()) for spec in specs))
+                chars = set().union(self.charset, *map(chart_charset, specs))
                 if (folder := subset_folder(self.cache or CACHE, chars, lang)) is not None:
                     self.fonts[lang] = folder
                     for style in STYLES if not ready(folder) else ():
                         self.pool.submit(make_subset, folder, style)
-        for key in sorted(sizes, key=lambda k: -sizes[k]):
+        for key in sorted(new, key=lambda k: -len(new[k])):
             pending[key] = self._drawing[key] = self.pool.submit(draw, jobs[key])
         return Rendering(self, charts, jobs, keys, pending)
 
@@ -538,8 +534,8 @@ class Renderer:
         """After a build that succeeded: the cache keeps what it used and what others used this week."""
         if self.cache is not None:
             prune(self.cache, self.used | {"fonts"})
-            if self.fonts:
-                prune(next(iter(self.fonts.values())).parent, {folder.name for folder in self.fonts.values()})
+            if self.fonts:  # the subsets live in the cache's fonts folder (cidi.charts.fonts.subset_folder)
+                prune(self.cache / "fonts", {folder.name for folder in self.fonts.values()})
 
     def store(self, key: str, files: dict[str, bytes]) -> None:
         if self.cache is not None:
