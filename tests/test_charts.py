@@ -2,7 +2,6 @@
 specs and CSV; the CSV rows are the data package's; the images carry source and licence."""
 from __future__ import annotations
 
-import functools
 import html
 import json
 import re
@@ -243,8 +242,6 @@ def test_node_measures_text_as_vl_convert_does():
     """A label's width sets where its axis title goes: the offset must be the one vl-convert
     computes, to a thousandth of a pixel (both round in 32-bit floats, not always alike), for both
     fonts, their weights (600 takes the bold face), kerned pairs and Chinese mixed with Latin."""
-    import re
-
     import vl_convert as vlc
 
     from cidi.charts.model import FONT
@@ -417,11 +414,11 @@ def test_a_warm_cache_gives_the_published_files_without_rendering(site_dir, tmp_
     from cidi.charts.aria import localize_files
 
     ids = ["correlations", "map-total", "dimension-innovation-ranking"]  # gradient ids, a map, bars
-    published_chart_of = functools.partial(published_chart, site_dir)
     cache = tmp_path / "cache"
     monkeypatch.setattr(render, "WORKER_NICENESS", 0)  # the other tests run beside it: a niced worker would wait for them
-    cold = render.render_charts([published_chart(site_dir, i) for i in ids], tmp_path / "cold", workers=1, cache=cache)
-    keys = {render.cache_key(render.render_job(c, True), render.dumps(c.spec)) for c in map(published_chart_of, ids)}
+    drawn = [published_chart(site_dir, i) for i in ids]
+    cold = render.render_charts(drawn, tmp_path / "cold", workers=1, cache=cache)
+    keys = {render.cache_key(render.render_job(c, True), render.dumps(c.spec)) for c in drawn}
     assert {p.name for p in cache.iterdir()} == keys | {"fonts"}  # an entry a chart, and the PNGs' font subsets
     assert [p.name.split("-")[0] for p in (cache / "fonts").iterdir()] == ["en"]  # made once
     published = localize_files(cold, "en")  # as the build writes them (Vega's ARIA words in the page's language)

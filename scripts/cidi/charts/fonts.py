@@ -140,9 +140,11 @@ def register(folder: Path) -> None:
 def drawing_svg(folders: dict[str, Path] | None, svg: str) -> str:
     """The SVG to draw a PNG from (worker process): with a subset's family instead of the chart's
     font list when that subset is made and has every character of the SVG; else the SVG as it is."""
+    chars = chart_charset(svg)
     for folder in (folders or {}).values():
-        published = f'font-family="{subset_of(folder).published}"'
-        if ready(folder) and published in svg and chart_charset(svg) <= covered(folder):
+        subset = subset_of(folder)
+        published = f'font-family="{subset.published}"'
+        if ready(folder) and published in svg and chars <= covered(folder):
             register(folder)
-            svg = svg.replace(published, f'font-family="{subset_of(folder).family}"')
+            svg = svg.replace(published, f'font-family="{subset.family}"')
     return svg
