@@ -5,8 +5,9 @@ in that language's site (``card-home``, ``province-<slug>``, ``dimension-<id>``,
 and for the theme (``partials/social.html``) and the embed pages each card's URL and description.
 
 A card is drawn as an SVG here (title, the key number through the one formatter, the tile map or the
-chart, source, licence, site name; Noto Sans CJK first for Chinese, as the charts) and rasterised by
-vl-convert (resvg), which gives the same bytes for the same SVG. The PNGs are cached in
+chart, source, licence, site name; Noto Sans CJK first for Chinese, as the charts) and rasterised as the
+charts' PNGs are (:func:`cidi.charts.render.rasterise`: text as outlines, then resvg), which gives the same
+bytes for the same SVG. The PNGs are cached in
 ``build/cache/cards/<key>.png``, the key hashing the SVG, this module and the renderer (its version and
 the installed fonts), so a warm build draws none.
 """
@@ -24,9 +25,8 @@ from pathlib import Path
 from cidi import paths
 from cidi.caches import write_atomically
 from cidi.charts import tiles
-from cidi.charts.fonts import drawing_svg
 from cidi.charts.model import FONT, GRID, HIGHLIGHT, INK, NOT_ASSESSED, SUBTLE
-from cidi.charts.render import escape, png_with_text, prune, renderer_fingerprint
+from cidi.charts.render import escape, png_with_text, prune, rasterise as svg_to_png, renderer_fingerprint
 
 CACHE = paths.BUILD / "cache" / "cards"
 WIDTH, HEIGHT = 1200, 630  # the size Facebook, LinkedIn and X show whole (1.91 : 1)
@@ -362,20 +362,16 @@ def indexed_png(png: bytes, colours: int = 256) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw, ZLIB_LEVEL)) + chunk(b"IEND", b""))
 
 
-def rasterise(svg: str, title: str, alt: str, source: str, licence: str, fonts: dict[str, Path] | None = None) -> bytes:
-    """The card's PNG (1x: it is shown at 1200 px at most), with its texts (may run in a worker
-    process); drawn with the subset of its font among ``fonts`` when it has every character."""
-    import vl_convert as vlc
-
-    png = indexed_png(vlc.svg_to_png(drawing_svg(fonts, svg), scale=1))
+def rasterise(svg: str, title: str, alt: str, source: str, licence: str) -> bytes:
+    """The card's PNG (1x: it is shown at 1200 px at most), with its texts (may run in a worker process)."""
+    png = indexed_png(svg_to_png(svg, 1))
     return png_with_text(png, {"Title": title, "Description": alt, "Source": source, "Copyright": licence})
 
 
 class Drawing:
     """One language's cards: each from the cache, or being rasterised in a worker pool (or here)."""
 
-    def __init__(self, deck: Deck, items: list[tuple[Card, str]], L, cache: Path | None, pool=None,
-                 fonts: dict[str, Path] | None = None):
+    def __init__(self, deck: Deck, items: list[tuple[Card, str]], L, cache: Path | None, pool=None):
         self.deck, self.cache, self.used = deck, cache, set()
         self._files: dict[str, tuple[str, object]] = {}  # card name -> (cache key, PNG bytes or a future)
         source, licence = L.t("source.line"), L.t("licence.line")
@@ -385,7 +381,7 @@ class Drawing:
             if cache is not None and (cache / f"{key}.png").is_file():
                 self._files[card.name] = (key, None)
                 continue
-            args = (svg, card.title, card.alt, source, licence, fonts)
+            args = (svg, card.title, card.alt, source, licence)
             self._files[card.name] = (key, pool.submit(rasterise, *args) if pool is not None else rasterise(*args))
         self.drawn = sum(result is not None for _, result in self._files.values())
 
@@ -408,12 +404,12 @@ class Drawing:
 
 
 def draw_cards(deck: Deck, data, L, files: dict[str, dict[str, bytes]], cache: Path | None = CACHE,
-               pool=None, fonts: dict[str, Path] | None = None) -> Drawing:
+               pool=None) -> Drawing:
     """Start drawing one language's cards; ``files``: the rendered charts' files by chart id (the
     embed SVG, with no title or source line, is a chart card's picture)."""
     items = [(card, card_svg(card, data, L, files[card.chart]["embed.svg"].decode("utf-8") if card.chart else None))
              for card in deck.cards]
-    return Drawing(deck, items, L, cache, pool, fonts)
+    return Drawing(deck, items, L, cache, pool)
 
 
 def prune_cache(drawings, cache: Path | None = CACHE) -> None:

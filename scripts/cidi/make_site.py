@@ -17,8 +17,7 @@ from pathlib import Path
 from cidi import cards, paths
 from cidi.caches import TextCache, write_atomically
 from cidi.fetch_js import installed_files
-from cidi.charts import fonts
-from cidi.i18n import CATALOGUE, LANGS
+from cidi.i18n import LANGS
 from cidi.load_sources import parse_yaml
 from cidi.charts.aria import localize_files
 from cidi.charts.render import Renderer, default_cache, write_chart_files
@@ -379,25 +378,19 @@ def write_chart_and_embed_files(data, lang: str, charts, files: dict[str, dict[s
     link_tree(entry, docs)
 
 
-def card_charset() -> set[str]:
-    """Every character a card can print beyond its chart's: names and messages come from these files."""
-    return set().union(*(fonts.chart_charset(path.read_text(encoding="utf-8")) for path in (
-        paths.DATASETS / "provinces.csv", paths.DATASETS / "dimensions.csv", CATALOGUE)))
-
-
 def draw_cards_cached(deck, data, L, files: dict[str, dict[str, bytes]], cache: Path | None, pool,
-                      svgs: TextCache | None, fonts: dict[str, Path] | None = None) -> cards.Drawing:
+                      svgs: TextCache | None) -> cards.Drawing:
     """:func:`cidi.cards.draw_cards`, each card's SVG (what its PNG and cache key are made from) taken
     from ``svgs`` (keyed by :func:`staged_key` and the card's name) when nothing it depends on changed."""
     if svgs is None:
-        return cards.draw_cards(deck, data, L, files, cache, pool, fonts)
+        return cards.draw_cards(deck, data, L, files, cache, pool)
 
     def svg(card) -> str:
         return cards.card_svg(card, data, L, files[card.chart]["embed.svg"].decode("utf-8") if card.chart else None)
 
     items = [(card, svgs.text(svgs.key(card.name), lambda: svg(card))) for card in deck.cards]
     svgs.save()
-    return cards.Drawing(deck, items, L, cache, pool, fonts)
+    return cards.Drawing(deck, items, L, cache, pool)
 
 
 def mkdocs_step(lang: str, docs: Path, target: Path, nav: list, created: str, extra: dict, url: str,
@@ -436,7 +429,6 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
     drawings: dict = {}  # the social cards of each language (cidi.cards), drawn by the chart workers
     try:
         with Renderer(png=png, cache=default_cache()) as renderer:
-            renderer.charset = card_charset()  # the cards' titles and labels, drawn with the charts' font subsets
             rendering = {}
             card_cache = paths.cache("cards")
             for lang in LANGS:  # the workers draw one language's charts while the next one's are built
@@ -457,8 +449,7 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
                     deck = cards.deck(data, lang, charts)
                     cards.attach(deck, charts, base + data.lang(lang).prefix, data.lang(lang))  # the embed pages' tags
                     svgs = None if staged is None else TextCache(staged / f"{lang}-cards.pickle", key)
-                    drawings[lang] = draw_cards_cached(deck, data, data.lang(lang), files, card_cache, renderer.pool, svgs,
-                                                       renderer.fonts)
+                    drawings[lang] = draw_cards_cached(deck, data, data.lang(lang), files, card_cache, renderer.pool, svgs)
                 with step(f"make_pages.{lang}"):
                     nav = make_pages(data, lang, charts, docs, None if staged is None else staged / f"{lang}.pickle", key)
                     write_chart_and_embed_files(data, lang, charts, files, docs, staged, key)

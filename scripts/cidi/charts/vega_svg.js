@@ -2,9 +2,9 @@
 // by cidi.charts.render.VegaSVG).
 //
 // Usage: node vega_svg.js <vega.min.js> <vega-lite.min.js> <fontkit folder> <faces: JSON>
-// Reads one JSON object a line on stdin, {"vega": spec} or {"vegalite": spec}; writes one a line
-// on stdout, in the same order: {"svg": "..."} (with "vega": the compiled spec, for a Vega-Lite
-// one) or {"error": "..."}.
+// Reads one JSON object a line on stdin, {"vega": spec}, {"vegalite": spec} or {"outline": svg};
+// writes one a line on stdout, in the same order: {"svg": "..."} (with "vega": the compiled spec, for
+// a Vega-Lite one; for an outline, the SVG with its text as glyph outlines) or {"error": "..."}.
 //
 // Vega lays text out by measuring it on a canvas: here the canvas is a stand-in whose measureText
 // shapes the text with fontkit, in the font files the PNGs are drawn with (the faces listed by
@@ -115,6 +115,228 @@ async function draw(spec) {
   }
 }
 
+// ------------------------------------------------------------------ text as outlines
+// The PNGs and cards are rasterised by vl-convert (resvg), which re-reads a font file for every
+// <text> it draws: three quarters of a PNG's time. So each <text> is replaced here by the glyph
+// outlines of the same faces (a <path>, filled and stroked as the text was), placed as resvg lays
+// text out: the font chosen as for measuring, shaped by fontkit with the same features, text-anchor
+// applied to each chunk (a tspan with an x or y starts one). tests/test_charts.py compares the pixels.
+
+const INHERITED = ["font-family", "font-size", "font-weight", "font-style", "text-anchor"];
+const NOT_PAINT = new Set(["x", "y", "role", "aria-label", "aria-roledescription", "class", ...INHERITED]);
+const TEXT_ATTRIBUTES = new Set([...NOT_PAINT, "transform", "fill", "fill-opacity", "opacity", "stroke",
+  "stroke-width", "stroke-linejoin", "stroke-opacity"]);
+const TSPAN_ATTRIBUTES = new Set(["x", "y", "dx", "dy"]);
+const ATTRIBUTE = /([\w:-]+)="([^"]*)"/g;
+const TAG = /<(\/?)([A-Za-z][\w:-]*)([^>]*?)(\/?)>/g;
+const ENTITY = /&(?:#x([0-9a-fA-F]+)|#(\d+)|(amp|lt|gt|quot|apos));/g;
+const NAMED = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+function attributes(text) {
+  const out = {};
+  for (const [, name, value] of text.matchAll(ATTRIBUTE)) out[name] = value;
+  return out;
+}
+
+function unescape(text) {
+  return text.replace(ENTITY, (_, hex, dec, name) => (name ? NAMED[name] : String.fromCodePoint(parseInt(hex || dec, hex ? 16 : 10))));
+}
+
+function number(value, what) {
+  const n = Number(String(value).replace(/px$/, ""));
+  if (!Number.isFinite(n)) throw new Error(`text: cannot read ${what}="${value}"`);
+  return n;
+}
+
+// A character the chosen face lacks (a Chinese name in an English title) is drawn in the first of
+// these that has it, at the nearest weight (resvg's own fallback took the first face of any family
+// that has it: a serif, regular, in a bold sans title), else in any installed face that has it.
+const FALLBACK = ["noto sans cjk sc", "noto sans", "dejavu sans"];
+const fallbacks = new Map(); // face|style|weight|code point -> fontkit font
+function fontForChar(font, style, weight, cp) {
+  if (font.hasGlyphForCodePoint(cp)) return font;
+  const key = `${font.postscriptName}|${style}|${weight}|${cp}`;
+  if (!fallbacks.has(key)) {
+    let found = font;
+    for (const family of FALLBACK) {
+      const named = faces.filter((f) => f.families.includes(family) && open(f).hasGlyphForCodePoint(cp));
+      const styled = named.filter((f) => f.italic === (style === "italic" || style === "oblique"));
+      if (named.length) {
+        found = open(nearest(styled.length ? styled : named, weight));
+        break;
+      }
+    }
+    if (found === font) found = open(faces.find((f) => open(f).hasGlyphForCodePoint(cp)) || faces[0]);
+    fallbacks.set(key, found);
+  }
+  return fallbacks.get(key);
+}
+
+const LETTER = { moveTo: "m", lineTo: "l", quadraticCurveTo: "q", bezierCurveTo: "c", closePath: "z" };
+
+// A piece of text shaped (a run per face) and outlined from a pen at 0, 0: its path data without the
+// first move (relative commands, in hundredths of a pixel rounded from where each point falls, so
+// nothing drifts), where that move goes, and the advance. Cached: labels repeat across layouts and charts.
+const shaped = new Map();
+function shape(text, style, weight, families, size) {
+  const key = `${style}|${weight}|${families}|${size}|${text}`;
+  if (shaped.has(key)) return shaped.get(key);
+  const font = fontFor(style, weight, families);
+  const runs = [];
+  for (const ch of text) {
+    const face = fontForChar(font, style, weight, ch.codePointAt(0));
+    if (runs.length && runs[runs.length - 1].face === face) runs[runs.length - 1].text += ch;
+    else runs.push({ face, text: ch });
+  }
+  let advance = 0;
+  let d = "";
+  let first = null; // the first point, in hundredths
+  let cx = 0; // the current point, in hundredths
+  let cy = 0;
+  let sx = 0; // the start of the current subpath
+  let sy = 0;
+  let gap = false; // whether the next number, if not negative, needs a space before it
+  const put = (n) => {
+    d += (gap && n >= 0 ? " " : "") + String(n / 100);
+    gap = true;
+  };
+  for (const run of runs) {
+    const scale = size / run.face.unitsPerEm;
+    const layout = run.face.layout(run.text);
+    layout.glyphs.forEach((glyph, i) => {
+      const p = layout.positions[i];
+      const ox = advance + p.xOffset * scale;
+      const oy = -p.yOffset * scale;
+      for (const { command, args } of glyph.path.commands) {
+        if (command === "closePath") {
+          d += "z";
+          gap = false;
+          cx = sx;
+          cy = sy;
+          continue;
+        }
+        const points = [];
+        for (let j = 0; j < args.length; j += 2) {
+          points.push([Math.round((ox + args[j] * scale) * 100), Math.round((oy - args[j + 1] * scale) * 100)]);
+        }
+        if (first === null) {
+          first = points[0];
+          cx = sx = first[0];
+          cy = sy = first[1];
+          continue; // the first move is the caller's, absolute
+        }
+        d += LETTER[command];
+        gap = false;
+        for (const [x, y] of points) {
+          put(x - cx);
+          put(y - cy);
+        }
+        [cx, cy] = points[points.length - 1];
+        if (command === "moveTo") [sx, sy] = [cx, cy];
+      }
+      advance += p.xAdvance * scale;
+    });
+  }
+  const result = { d, first, advance };
+  shaped.set(key, result);
+  return result;
+}
+
+// Path data of a shaped piece with the pen at x, y (y down, as SVG's).
+function pathData(piece, x, y) {
+  if (piece.first === null) return "";
+  return `M${Math.round(x * 100 + piece.first[0]) / 100} ${Math.round(y * 100 + piece.first[1]) / 100}${piece.d}`;
+}
+
+function textPath(open, body, inherited) {
+  const own = attributes(open);
+  for (const name of Object.keys(own)) {
+    if (!TEXT_ATTRIBUTES.has(name)) throw new Error(`text: the outline drawing does not know the attribute ${name}`);
+  }
+  const props = { ...inherited, ...Object.fromEntries(INHERITED.filter((n) => n in own).map((n) => [n, own[n]])) };
+  const size = number(props["font-size"] || "16", "font-size");
+  const weightName = props["font-weight"] || "normal";
+  const weight = WEIGHTS[weightName] || Number(weightName) || 400;
+  const style = props["font-style"] || "normal";
+  const families = props["font-family"] || "sans-serif";
+  const anchor = props["text-anchor"] || "start";
+  // the pieces of text, each with the tspan attributes it starts with (none: continues the chunk)
+  const pieces = [];
+  let rest = body;
+  const TSPAN = /^<tspan([^>]*)>([^<]*)<\/tspan>/;
+  while (rest.length) {
+    const match = TSPAN.exec(rest);
+    if (match) {
+      const at = attributes(match[1]);
+      for (const name of Object.keys(at)) {
+        if (!TSPAN_ATTRIBUTES.has(name)) throw new Error(`text: the outline drawing does not know the tspan attribute ${name}`);
+      }
+      pieces.push({ at, text: unescape(match[2]) });
+      rest = rest.slice(match[0].length);
+    } else {
+      const end = rest.indexOf("<");
+      if (end === 0) throw new Error(`text: the outline drawing cannot read "${rest.slice(0, 40)}"`);
+      pieces.push({ at: {}, text: unescape(end < 0 ? rest : rest.slice(0, end)) });
+      rest = end < 0 ? "" : rest.slice(end);
+    }
+  }
+  // whitespace as SVG collapses it (xml:space default): runs of it to one space, none at either end
+  let whole = pieces.map((p) => p.text.replace(/[\n\r\t ]+/g, " "));
+  whole[0] = whole[0].replace(/^ /, "");
+  whole[whole.length - 1] = whole[whole.length - 1].replace(/ $/, "");
+  // chunks: a tspan with an x or y starts one (the anchor applies to each); dx, dy move the pen
+  let y = number(own.y || 0, "y");
+  const chunks = [];
+  pieces.forEach((piece, i) => {
+    const { at } = piece;
+    if ("y" in at) y = number(at.y, "y");
+    y += number(at.dy || 0, "dy");
+    if ("x" in at || "y" in at || !chunks.length) chunks.push({ x: "x" in at ? number(at.x, "x") : null, pieces: [] });
+    chunks[chunks.length - 1].pieces.push({ text: whole[i], dx: number(at.dx || 0, "dx"), y });
+  });
+  let d = "";
+  let end = number(own.x || 0, "x"); // where the previous chunk ended: a chunk without an x starts there
+  for (const chunk of chunks) {
+    let pen = 0;
+    const parts = [];
+    for (const piece of chunk.pieces) {
+      pen += piece.dx;
+      const outlined = shape(piece.text, style, weight, families, size);
+      parts.push([pen, piece.y, outlined]);
+      pen += outlined.advance;
+    }
+    const left = (chunk.x === null ? end : chunk.x) + (anchor === "middle" ? -pen / 2 : anchor === "end" ? -pen : 0);
+    for (const [px, py, outlined] of parts) d += pathData(outlined, left + px, py);
+    end = left + pen;
+  }
+  const paint = Object.entries(own).filter(([name]) => !NOT_PAINT.has(name)).map(([n, v]) => ` ${n}="${v}"`).join("");
+  return d ? `<path${paint} d="${d}"/>` : "";
+}
+
+function outline(svg) {
+  const stack = [{}];
+  let out = "";
+  let last = 0;
+  TAG.lastIndex = 0;
+  let match;
+  while ((match = TAG.exec(svg))) {
+    const [whole, closing, name, attrs, selfClosing] = match;
+    if (name === "text" && !closing) {
+      const end = svg.indexOf("</text>", TAG.lastIndex);
+      if (end < 0) throw new Error("text: a <text> without its </text>");
+      out += svg.slice(last, match.index) + (selfClosing ? "" : textPath(attrs, svg.slice(TAG.lastIndex, end), stack[stack.length - 1]));
+      last = TAG.lastIndex = selfClosing ? TAG.lastIndex : end + "</text>".length;
+      continue;
+    }
+    if (closing) stack.pop();
+    else if (!selfClosing) {
+      const own = attributes(attrs);
+      stack.push({ ...stack[stack.length - 1], ...Object.fromEntries(INHERITED.filter((n) => n in own).map((n) => [n, own[n]])) });
+    }
+  }
+  return out + svg.slice(last);
+}
+
 const lines = readline.createInterface({ input: process.stdin, terminal: false });
 let queue = Promise.resolve();
 lines.on("line", (line) => {
@@ -125,6 +347,8 @@ lines.on("line", (line) => {
       if (request.vegalite) {
         const compiled = vegaLite.compile(request.vegalite, { logger: quiet }).spec;
         answer = { vega: compiled, svg: await draw(JSON.parse(JSON.stringify(compiled))) }; // drawn from a copy
+      } else if (request.outline) {
+        answer = { svg: outline(request.outline) };
       } else {
         answer = { svg: await draw(request.vega) };
       }
