@@ -116,7 +116,8 @@ FIT_PASSES = 4  # drawings of a layout at most, to make it as wide as asked (the
 
 def draw(job: tuple) -> tuple[dict[str, bytes], str]:
     """Compile and draw one chart in its layouts (runs in a worker process): every file but the PNG,
-    and the SVG the PNG is drawn from (unslimmed).
+    and the SVG the PNG is drawn from (unslimmed, its text as outlines: outlined here, where the text
+    was just measured, fontkit's layouts of it are at hand; empty without a PNG).
 
     The wide layout is the spec as made, fitted to WIDE px; the narrow one (:func:`cidi.charts.narrow.narrow_spec`) and
     the embed page's two (no titles: :func:`bare_spec`) are fitted to their widths by drawing them
@@ -126,7 +127,7 @@ def draw(job: tuple) -> tuple[dict[str, bytes], str]:
     to be measured when another drawing tells the same: a titled layout as wide as asked says its
     untitled twin would be (titles are wrapped narrower than the plots), and the embed's wide
     layout starts from the wide one's plots, 40 px narrower (checked by drawing it, as every fit is)."""
-    spec, title, alt_text, _png, source, licence = job
+    spec, title, alt_text, png, source, licence = job
 
     def compile_and_draw(vl_spec) -> tuple[bytes, str]:
         vega, svg = vega_svg().compile_and_draw(vl_spec)
@@ -188,22 +189,29 @@ def draw(job: tuple) -> tuple[dict[str, bytes], str]:
     labelled = {name: label_svg(drawn, title, alt_text, source, licence).encode() for name, drawn in (
         ("svg", svg), ("narrow.svg", narrow_svg), ("embed.svg", embed_svg), ("embed.narrow.svg", embed_narrow_svg))}
     return {"vl.json": vl, "vg.json": vg, "narrow.vg.json": narrow_vg, "embed.vg.json": embed_vg,
-            "embed.narrow.vg.json": embed_narrow_vg, **labelled}, svg
+            "embed.narrow.vg.json": embed_narrow_vg, **labelled}, outlined(svg) if png else ""
 
 
 def draw_png(svg: str, job: tuple) -> bytes:
-    """The PNG (2x) from the chart's SVG, with its texts (worker process); the SVG's text drawn as
-    outlines (:meth:`VegaSVG.outline`: a quarter of the time vl-convert takes to draw the text)."""
+    """The PNG (2x) of the chart's SVG with its text as outlines (:func:`draw`), with its texts (worker process)."""
+    import vl_convert as vlc
+
     _spec, title, alt_text, _png, source, licence = job
-    return png_with_text(with_density(rasterise(svg, 2), 2), {
+    return png_with_text(with_density(vlc.svg_to_png(svg, scale=2), 2), {
         "Title": title, "Description": alt_text, "Source": source, "Copyright": licence})
+
+
+def outlined(svg: str) -> str:
+    """The SVG with its text as glyph outlines (:meth:`VegaSVG.outline`), for resvg: a quarter of the time
+    it takes to draw the text itself, which it does re-reading the font file for every text."""
+    return vega_svg().outline(svg)
 
 
 def rasterise(svg: str, scale: float) -> bytes:
     """An SVG as a PNG (resvg, through vl-convert), its text drawn as outlines (worker process)."""
     import vl_convert as vlc
 
-    return vlc.svg_to_png(vega_svg().outline(svg), scale=scale)
+    return vlc.svg_to_png(outlined(svg), scale=scale)
 
 
 # ---------------------------------------------------------------- SVG drawing in Node.js

@@ -68,10 +68,18 @@ function fontFor(style, weight, families) {
 // site (so are the SVGs), and within a thousandth of a pixel for any text (tests/test_charts.py).
 const f32 = Math.fround;
 const ORIGIN = 20;
+const layouts = new Map(); // face|text -> fontkit's layout (in font units: for every size), measured or outlined
+function layout(font, text) {
+  const key = `${font.postscriptName}|${text}`;
+  let laid = layouts.get(key);
+  if (!laid) layouts.set(key, (laid = font.layout(text)));
+  return laid;
+}
+
 function measure(font, text, size) {
   const scale = f32(size / font.unitsPerEm);
   let x = ORIGIN;
-  for (const glyph of font.layout(text).positions) x = f32(x + f32(glyph.xAdvance * scale));
+  for (const glyph of layout(font, text).positions) x = f32(x + f32(glyph.xAdvance * scale));
   return f32(x - ORIGIN);
 }
 
@@ -202,9 +210,9 @@ function shape(text, style, weight, families, size) {
   };
   for (const run of runs) {
     const scale = size / run.face.unitsPerEm;
-    const layout = run.face.layout(run.text);
-    layout.glyphs.forEach((glyph, i) => {
-      const p = layout.positions[i];
+    const laid = layout(run.face, run.text);
+    laid.glyphs.forEach((glyph, i) => {
+      const p = laid.positions[i];
       const ox = advance + p.xOffset * scale;
       const oy = -p.yOffset * scale;
       for (const { command, args } of glyph.path.commands) {
