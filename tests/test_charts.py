@@ -327,6 +327,23 @@ def test_svgs_drawn_in_node_are_those_vl_convert_draws(site_dir, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_layout_measured_without_drawing_is_as_wide_as_its_drawing(site_dir, lang):
+    """A layout is fitted to its width from a measure of its untitled twin, which is laid out but not
+    drawn (cidi.charts.render.VegaSVG.measure): that width must be the drawing's, to the pixel fraction,
+    or a published chart comes out a pixel off its width."""
+    from cidi.charts.narrow import narrow_spec, wide_spec
+    from cidi.charts.render import bare_spec, vega_svg
+
+    folder = site_dir / ("zh/charts" if lang == "zh" else "charts")
+    for name in ("dimension-cyber_security-map", "province-hunan-profile", "ranking-stacked", "correlations"):
+        spec = json.loads((folder / f"{name}.vl.json").read_text(encoding="utf-8"))
+        for layout in (spec, bare_spec(wide_spec(spec), columns=None), bare_spec(narrow_spec(spec), columns=None)):
+            svg = vega_svg().compile_and_draw(layout)[1]
+            width = float(re.search(r'<svg[^>]* width="([\d.]+)"', svg).group(1))
+            assert vega_svg().measure(layout) == width, f"{lang} {name}"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_vega_lite_compiled_in_node_is_what_vl_convert_compiles(site_dir, lang):
     """The build compiles Vega-Lite in Node.js (the Vega-Lite of scripts/node/package-lock.json):
     the Vega specs published and drawn must be those vl-convert's bundled Vega-Lite gives."""

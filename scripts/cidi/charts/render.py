@@ -133,18 +133,18 @@ def draw(job: tuple) -> tuple[dict[str, bytes], str]:
         vega, svg = vega_svg().compile_and_draw(vl_spec)
         return dumps(vega), svg
 
-    def lack(drawing: tuple[bytes, str], width: int) -> int:
-        """The pixels the drawing lacks to be ``width`` wide (negative: it is wider)."""
-        return width - svg_size(drawing[1].encode())[0]
+    def drawn(drawing: tuple[bytes, str]) -> int:
+        """The drawing's width (px)."""
+        return svg_size(drawing[1].encode())[0]
 
     def exact(drawing: tuple[bytes, str], width: int) -> bool:
-        return abs(lack(drawing, width)) < 1
+        return drawn(drawing) == width
 
-    def step(vl_spec: dict, width: int, drawing: tuple[bytes, str]) -> dict | None:
-        """The layout with its plots widened by what its drawing lacks; None when it is as wide as
-        asked or its plots cannot change."""
-        delta = lack(drawing, width)
-        if abs(delta) < 1 or not plot_widths(vl_spec) or min(plot_widths(vl_spec)) + delta < MIN_PLOT:
+    def step(vl_spec: dict, width: int, drawn_width: int) -> dict | None:
+        """The layout with its plots widened by what its drawing lacks to be ``width`` wide (negative: it
+        is wider); None when it is as wide as asked or its plots cannot change."""
+        delta = width - drawn_width
+        if delta == 0 or not plot_widths(vl_spec) or min(plot_widths(vl_spec)) + delta < MIN_PLOT:
             return None
         return widen(vl_spec, delta)
 
@@ -152,7 +152,7 @@ def draw(job: tuple) -> tuple[dict[str, bytes], str]:
         """The layout with its plots widened (or narrowed) until its drawing is ``width`` px wide, and that drawing."""
         drawing = compile_and_draw(vl_spec)
         for _ in range(passes - 1):
-            if (wider := step(vl_spec, width, drawing)) is None:
+            if (wider := step(vl_spec, width, drawn(drawing))) is None:
                 break
             vl_spec, drawing = wider, compile_and_draw(wider)
         return vl_spec, drawing
@@ -166,10 +166,9 @@ def draw(job: tuple) -> tuple[dict[str, bytes], str]:
         shorter than its plots), then drawn with them: the untitled spec, its drawing (when
         ``with_bare``, or drawn anyway) and the titled drawing (Vega spec, SVG)."""
         bare = bare_spec(layout, columns=None)
-        first = compile_and_draw(bare)
-        wider = step(bare, width, first)
+        wider = step(bare, width, round(vega_svg().measure(bare)))  # its width only: no SVG made
         if wider is None:
-            return bare, first, compile_and_draw(like(layout, bare))
+            return bare, compile_and_draw(bare) if with_bare else None, compile_and_draw(like(layout, bare))
         drawing = compile_and_draw(like(layout, wider))
         if exact(drawing, width):  # so is the untitled one: drawn only if it is published
             return wider, compile_and_draw(wider) if with_bare else None, drawing
@@ -285,6 +284,10 @@ class VegaSVG:
     def outline(self, svg: str) -> str:
         """The SVG with each text replaced by its glyph outlines, as resvg would draw them."""
         return self._ask({"outline": svg})["svg"]
+
+    def measure(self, vl_spec: dict) -> float:
+        """The width of a Vega-Lite spec's drawing (px, as its SVG would say), without drawing it."""
+        return self._ask({"measure": vl_spec})["width"]
 
     def compile_and_draw(self, vl_spec: dict) -> tuple[dict, str]:
         """A Vega-Lite spec compiled to Vega, and its SVG."""

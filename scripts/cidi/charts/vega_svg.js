@@ -2,9 +2,10 @@
 // by cidi.charts.render.VegaSVG).
 //
 // Usage: node vega_svg.js <vega.min.js> <vega-lite.min.js> <fontkit folder> <faces: JSON>
-// Reads one JSON object a line on stdin, {"vega": spec}, {"vegalite": spec} or {"outline": svg};
-// writes one a line on stdout, in the same order: {"svg": "..."} (with "vega": the compiled spec, for
-// a Vega-Lite one; for an outline, the SVG with its text as glyph outlines) or {"error": "..."}.
+// Reads one JSON object a line on stdin, {"vega": spec}, {"vegalite": spec}, {"measure": Vega-Lite
+// spec} or {"outline": svg}; writes one a line on stdout, in the same order: {"svg": "..."} (with
+// "vega": the compiled spec, for a Vega-Lite one; for an outline, the SVG with its text as glyph
+// outlines), {"width": px} for a measure, or {"error": "..."}.
 //
 // Vega lays text out by measuring it on a canvas: here the canvas is a stand-in whose measureText
 // shapes the text with fontkit, in the font files the PNGs are drawn with (the faces listed by
@@ -123,6 +124,19 @@ async function draw(spec) {
   }
 }
 
+// The width the SVG of a Vega spec would have, laid out but not drawn (Vega's headless width:
+// the view's width and its padding).
+async function widthOf(spec) {
+  const view = new vega.View(vega.parse(spec), { renderer: "none" });
+  try {
+    await view.runAsync();
+    const padding = view.padding();
+    return Math.max(0, view._viewWidth + padding.left + padding.right);
+  } finally {
+    view.finalize();
+  }
+}
+
 // ------------------------------------------------------------------ text as outlines
 // The PNGs and cards are rasterised by vl-convert (resvg), which re-reads a font file for every
 // <text> it draws: three quarters of a PNG's time. So each <text> is replaced here by the glyph
@@ -182,6 +196,14 @@ function fontForChar(font, style, weight, cp) {
 
 const LETTER = { moveTo: "m", lineTo: "l", quadraticCurveTo: "q", bezierCurveTo: "c", closePath: "z" };
 
+const outlines = new Map(); // face|glyph id -> the glyph's path commands, in font units
+function commandsOf(face, glyph) {
+  const key = `${face.postscriptName}|${glyph.id}`;
+  let commands = outlines.get(key);
+  if (!commands) outlines.set(key, (commands = glyph.path.commands.map((c) => [c.command, c.args])));
+  return commands;
+}
+
 // A piece of text shaped (a run per face) and outlined from a pen at 0, 0: its path data without the
 // first move (relative commands, in hundredths of a pixel rounded from where each point falls, so
 // nothing drifts), where that move goes, and the advance. Cached: labels repeat across layouts and charts.
@@ -215,7 +237,7 @@ function shape(text, style, weight, families, size) {
       const p = laid.positions[i];
       const ox = advance + p.xOffset * scale;
       const oy = -p.yOffset * scale;
-      for (const { command, args } of glyph.path.commands) {
+      for (const [command, args] of commandsOf(run.face, glyph)) {
         if (command === "closePath") {
           d += "z";
           gap = false;
@@ -355,6 +377,8 @@ lines.on("line", (line) => {
       if (request.vegalite) {
         const compiled = vegaLite.compile(request.vegalite, { logger: quiet }).spec;
         answer = { vega: compiled, svg: await draw(JSON.parse(JSON.stringify(compiled))) }; // drawn from a copy
+      } else if (request.measure) {
+        answer = { width: await widthOf(vegaLite.compile(request.measure, { logger: quiet }).spec) };
       } else if (request.outline) {
         answer = { svg: outline(request.outline) };
       } else {
