@@ -201,11 +201,11 @@ def test_editing_a_page_changes_only_the_copy(tmp_path):
 
 
 def test_build_lines_carry_the_budget_and_each_step(tmp_path):
-    result = run.Run(0, "step load_sources 0.100 s\nstep total 9.500 s\n", "", 10.25, 2048)
+    result = run.Run(0, "step load_sources 0.100 s\nstep total 9.500 s\n", "", 10.25, 2048, 17.5)
     lines, steps = run.build_lines("build.rebuild", result, run.BUDGET_REBUILD)
     assert lines == ["bench build.rebuild.wall 10.250 s budget 8.0 s OVER",
                      "bench build.rebuild.step.load_sources 0.100 s", "bench build.rebuild.step.total 9.500 s",
-                     "bench build.rebuild.max_rss 2048 B"]
+                     "bench build.rebuild.max_rss 2048 B", "bench build.rebuild.cpu 17.500 s"]
     assert steps == {"load_sources": 0.1, "total": 9.5}
     failed, _ = run.build_lines("build", run.Run(None, "", "one\ntwo\n", 300.0, 0), run.BUDGET_CLEAN_BUILD)
     assert failed[-1] == "note build.failed timed out: one | two"

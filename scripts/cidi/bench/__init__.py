@@ -17,8 +17,10 @@ never enforced here; the page-weight budgets are also tests (``tests/test_budget
 
 Sections, in this order, one module each:
 
-1. ``build.*`` (:mod:`.run`): a clean build (no ``build/`` folder, the environment present) and each
-   step's time; ``tests.fast.*``: `make test-fast` against that site; then ``build.rebuild.*``: the
+1. ``build.*`` (:mod:`.run`): a clean build (no ``build/`` folder, the environment present), each
+   step's time and ``build.cpu``, the CPU seconds of all its processes (Node.js included): the wall
+   time is at least that over the cores, and it moves less than the wall time on a busy host;
+   ``tests.fast.*``: `make test-fast` against that site; then ``build.rebuild.*``: the
    same build again after one hand-written page changed.
 2. ``robustness.*`` (:mod:`.robustness`): the robustness step on one core.
 3. ``page.*``, ``search.*``, ``js.*``, ``site.*`` (:mod:`.pages`): what a first view of each page

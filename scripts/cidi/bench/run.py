@@ -50,6 +50,7 @@ class Run:
     stderr: str
     seconds: float
     max_rss: int  # bytes, the largest resident set of the process and the children it waited for
+    cpu: float = 0.0  # seconds of CPU (user and system) of the process and every child it waited for
 
     @property
     def ok(self) -> bool:
@@ -95,7 +96,7 @@ def run(command: list[str], timeout: float, env: dict[str, str] | None = None, c
         out.seek(0)
         err.seek(0)
         return Run(code, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                   seconds, usage.ru_maxrss * 1024)
+                   seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime)
 
 
 def copy_repository(target: Path, source: Path = paths.ROOT) -> Path:
@@ -120,6 +121,9 @@ def build_lines(name: str, result: Run, budget: float) -> tuple[list[str], dict[
     lines = [figure(f"{name}.wall", result.seconds, "s", budget)]
     lines += [figure(f"{name}.step.{step}", seconds, "s") for step, seconds in steps.items()]
     lines.append(figure(f"{name}.max_rss", result.max_rss, "B"))
+    # the work, whatever the host's load: every process of the build (the drawing's Node.js ones too,
+    # which their workers wait for as they exit); the wall time is at least this over the cores
+    lines.append(figure(f"{name}.cpu", result.cpu, "s"))
     if not result.ok:
         lines.append(note(f"{name}.failed", result.failure()))
     return lines, steps

@@ -12,6 +12,8 @@ every cache of a build elsewhere, or turns them ``off`` (:func:`cidi.paths.cache
 """
 from __future__ import annotations
 
+import atexit
+import contextlib
 import hashlib
 import json
 import multiprocessing
@@ -123,8 +125,9 @@ def draw(job: tuple) -> tuple[dict[str, bytes], str]:
     the embed page's two (no titles: :func:`bare_spec`) are fitted to their widths by drawing them
     (:func:`fit`). Each SVG is drawn from exactly the published Vega spec.
 
-    Drawing is much of a build's time (text is measured as it is drawn), so no layout is drawn only
-    to be measured when another drawing tells the same: a titled layout as wide as asked says its
+    Drawing is much of a build's time (text is measured as it is drawn), so a layout fitted from its
+    untitled twin measures the twin (laid out, not drawn: :meth:`VegaSVG.measure`), and no layout is
+    drawn only to be measured when another drawing tells the same: a titled layout as wide as asked says its
     untitled twin would be (titles are wrapped narrower than the plots), and the embed's wide
     layout starts from the wide one's plots, 40 px narrower (checked by drawing it, as every fit is)."""
     spec, title, alt_text, png, source, licence = job
@@ -185,7 +188,7 @@ def draw(job: tuple) -> tuple[dict[str, bytes], str]:
         drawing = fit(embed, EMBED_WIDE)[1]
     embed_vg, embed_svg = drawing
     vl = dumps(spec)  # the spec as made (each layout's Vega spec is the one drawn)
-    labelled = {name: label_svg(drawn, title, alt_text, source, licence).encode() for name, drawn in (
+    labelled = {name: label_svg(drawing, title, alt_text, source, licence).encode() for name, drawing in (
         ("svg", svg), ("narrow.svg", narrow_svg), ("embed.svg", embed_svg), ("embed.narrow.svg", embed_narrow_svg))}
     return {"vl.json": vl, "vg.json": vg, "narrow.vg.json": narrow_vg, "embed.vg.json": embed_vg,
             "embed.narrow.vg.json": embed_narrow_vg, **labelled}, outlined(svg) if png else ""
@@ -265,6 +268,14 @@ class VegaSVG:
                              f"again); missing: {', '.join(missing) or 'node'}")
         self._process = subprocess.Popen(["node", str(NODE_SCRIPT), *map(str, needed), json.dumps(font_faces())],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+        atexit.register(self._end)
+
+    def _end(self) -> None:
+        """End the drawing process with this one, and wait for it: its CPU time then counts in this
+        process's children's (the benchmark's CPU figure), and it leaves no orphan behind."""
+        with contextlib.suppress(Exception):
+            self._process.stdin.close()
+            self._process.wait(timeout=10)
 
     def _ask(self, request: dict) -> dict:
         self._process.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
