@@ -221,6 +221,7 @@ def rgba(png: bytes):
     return np.cumsum(rows[:, 1:].reshape(height, width, 4), axis=1, dtype=np.uint8).astype(int)
 
 
+@pytest.mark.slow  # resvg draws each chart's text itself too, as slowly as the build no longer does: seconds
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_pngs_drawn_with_text_as_outlines_look_as_resvg_draws_the_text(site_dir, lang):
     """The PNGs and cards are rasterised with each text replaced by its glyph outlines (drawn in Node.js:
