@@ -253,5 +253,7 @@ def test_the_palette_counts_colours_as_a_sort_would():
     rng = np.random.default_rng(7)
     code = rng.choice(np.array([0xFFFFFF, 0x111827, 0x2C7FB8, 0x000001, 0xABCDEF], np.uint32), 5000)
     code = np.concatenate([code, rng.integers(0, 1 << 24, 300, dtype=np.uint32)])
-    for expected, got in zip(np.unique(code, return_inverse=True, return_counts=True), cards.colour_counts(code)):
-        assert got.shape == expected.shape and (got.astype(np.int64) == expected.astype(np.int64)).all()
+    runs = np.repeat(code[:400], rng.integers(1, 300, 400))  # long runs of one colour, as a card has
+    for case in (code, runs, code[:1]):
+        for expected, got in zip(np.unique(case, return_inverse=True, return_counts=True), cards.colour_counts(case)):
+            assert got.shape == expected.shape and (got.astype(np.int64) == expected.astype(np.int64)).all()

@@ -322,16 +322,20 @@ ZLIB_LEVEL = 6  # 10.6 -> 3.8 ms a card against level 8, for 6 % more bytes (26 
 
 
 def colour_counts(code):
-    """``np.unique(code, return_inverse=True, return_counts=True)``, hashing rather than sorting the
-    pixels (a card's 756,000 pixels have a few thousand colours): the same arrays in a third of the time."""
+    """``np.unique(code, return_inverse=True, return_counts=True)``, hashing rather than sorting, and
+    only the first pixel of each run of one colour (a card's 756,000 pixels are some 50,000 runs of a
+    few hundred colours): the same arrays in a sixth of the time."""
     import numpy as np
     import pandas as pd
 
-    first_seen, seen = pd.factorize(code, sort=False)
+    starts = np.flatnonzero(np.concatenate(([True], code[1:] != code[:-1])))
+    lengths = np.diff(np.append(starts, len(code)))
+    first_seen, seen = pd.factorize(code[starts], sort=False)
     order = np.argsort(seen, kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    return seen[order], rank[first_seen], np.bincount(first_seen, minlength=len(seen))[order]
+    counts = np.bincount(first_seen, weights=lengths, minlength=len(seen)).astype(np.int64)
+    return seen[order], np.repeat(rank[first_seen], lengths), counts[order]
 
 
 def indexed_png(png: bytes, colours: int = 256) -> bytes:
