@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import csv
 import functools
-import hashlib
 import gc
+import hashlib
 import json
 import os
 import shutil

@@ -207,18 +207,12 @@ def test_chinese_province_names_render_in_png():
 
 
 def rgba(png: bytes):
-    """The pixels of a PNG as resvg writes it (8-bit RGBA, the Sub filter on every row)."""
-    import numpy as np
+    """The pixels of a PNG as resvg writes it (8-bit RGBA, the Sub filter on every row), as ints."""
+    from cidi.cards import png_chunks, resvg_pixels
 
-    chunks, at = {}, 8
-    while at < len(png):
-        (n,) = struct.unpack(">I", png[at:at + 4])
-        chunks.setdefault(png[at + 4:at + 8], []).append(png[at + 8:at + 8 + n])
-        at += 12 + n
-    width, height, depth, kind = struct.unpack(">IIBB", chunks[b"IHDR"][0][:10])
-    rows = np.frombuffer(zlib.decompress(b"".join(chunks[b"IDAT"])), np.uint8).reshape(height, 1 + width * 4)
-    assert (depth, kind) == (8, 6) and (rows[:, 0] == 1).all(), "not resvg's RGBA with the Sub filter"
-    return np.cumsum(rows[:, 1:].reshape(height, width, 4), axis=1, dtype=np.uint8).astype(int)
+    pixels = resvg_pixels(list(png_chunks(png)))
+    assert pixels is not None, "not resvg's RGBA with the Sub filter"
+    return pixels.astype(int)
 
 
 @pytest.mark.slow  # resvg draws each chart's text itself too, as slowly as the build no longer does: seconds

@@ -26,7 +26,7 @@ from cidi import paths
 from cidi.caches import write_atomically
 from cidi.charts import tiles
 from cidi.charts.model import FONT, GRID, HIGHLIGHT, INK, NOT_ASSESSED, SUBTLE
-from cidi.charts.render import escape, png_with_text, prune, rasterise as svg_to_png, renderer_fingerprint
+from cidi.charts.render import escape, png_with_text, prune, rasterise as rasterise_svg, renderer_fingerprint
 
 CACHE = paths.BUILD / "cache" / "cards"
 WIDTH, HEIGHT = 1200, 630  # the size Facebook, LinkedIn and X show whole (1.91 : 1)
@@ -338,6 +338,21 @@ def colour_counts(code):
     return seen[order], np.repeat(rank[first_seen], lengths), counts[order]
 
 
+def resvg_pixels(parts: list[tuple[bytes, bytes]]):
+    """The pixels (rows x columns x RGBA, uint8) of a PNG as resvg writes it, from its chunks
+    (:func:`png_chunks`): 8-bit RGBA with the Sub filter on every row. None for any other PNG."""
+    import numpy as np
+
+    width, height, depth, kind = struct.unpack(">IIBB", parts[0][1][:10])
+    if (depth, kind) != (8, 6):
+        return None
+    rows = np.frombuffer(zlib.decompress(b"".join(d for k, d in parts if k == b"IDAT")), np.uint8)
+    rows = rows.reshape(height, 1 + width * 4)
+    if not (rows[:, 0] == 1).all():
+        return None
+    return np.cumsum(rows[:, 1:].reshape(height, width, 4), axis=1, dtype=np.uint8)  # undo Sub: running sums mod 256
+
+
 def indexed_png(png: bytes, colours: int = 256) -> bytes:
     """The PNG with a palette of its ``colours`` most frequent colours (each other colour, a few
     antialiased edge pixels, becomes its nearest): a seventh of the size of resvg's RGBA file
@@ -346,14 +361,10 @@ def indexed_png(png: bytes, colours: int = 256) -> bytes:
     import numpy as np
 
     parts = list(png_chunks(png))
-    width, height, depth, kind = struct.unpack(">IIBB", parts[0][1][:10])
-    rows = np.frombuffer(zlib.decompress(b"".join(d for k, d in parts if k == b"IDAT")), np.uint8)
-    rows = rows.reshape(height, 1 + width * 4)
-    if (depth, kind) != (8, 6) or not (rows[:, 0] == 1).all():
+    pixels = resvg_pixels(parts)
+    if pixels is None or not (pixels[:, :, 3] == 255).all():
         return png
-    pixels = np.cumsum(rows[:, 1:].reshape(height, width, 4), axis=1, dtype=np.uint8)  # undo Sub: running sums mod 256
-    if not (pixels[:, :, 3] == 255).all():
-        return png
+    height, width = pixels.shape[:2]
     code = (pixels[:, :, 0].astype(np.uint32) << 16) | (pixels[:, :, 1].astype(np.uint32) << 8) | pixels[:, :, 2]
     values, inverse, counts = colour_counts(code.ravel())
     rgb = np.stack([(values >> 16) & 255, (values >> 8) & 255, values & 255], axis=1).astype(np.int32)
@@ -369,7 +380,7 @@ def indexed_png(png: bytes, colours: int = 256) -> bytes:
 
 def rasterise(svg: str, title: str, alt: str, source: str, licence: str) -> bytes:
     """The card's PNG (1x: it is shown at 1200 px at most), with its texts (may run in a worker process)."""
-    png = indexed_png(svg_to_png(svg, 1))
+    png = indexed_png(rasterise_svg(svg, 1))
     return png_with_text(png, {"Title": title, "Description": alt, "Source": source, "Copyright": licence})
 
 

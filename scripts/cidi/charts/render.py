@@ -253,10 +253,10 @@ def vega_library() -> Path:
 
 
 class VegaSVG:
-    """One long-lived Node.js process that compiles Vega-Lite specs and draws Vega specs as SVG
-    (``vega_svg.js``), measuring text with fontkit in the installed fonts. A quarter of vl-convert's
-    time (17 ms a compiled drawing against 68: it re-opens the font file for every string it
-    measures), and the same files (tests/test_charts.py)."""
+    """One long-lived Node.js process (``vega_svg.js``) that compiles Vega-Lite specs, draws Vega specs
+    as SVG and measures their width, measuring text with fontkit in the installed fonts (a quarter of
+    vl-convert's time, 17 ms a compiled drawing against 68: it re-opens the font file for every string
+    it measures; the same files, tests/test_charts.py), and outlines an SVG's text for rasterising."""
 
     def __init__(self):
         needed = (vega_library(), paths.NODE_MODULES / "vega-lite" / "build" / "vega-lite.min.js",
@@ -285,7 +285,7 @@ class VegaSVG:
             raise RuntimeError(f"charts: the Node.js drawing process stopped (exit code {self._process.wait()})")
         answer = json.loads(line)
         if "error" in answer:
-            raise RuntimeError(f"charts: Vega could not draw a spec: {answer['error']}")
+            raise RuntimeError(f"charts: the Node.js drawing failed: {answer['error']}")
         return answer
 
     def draw(self, vega_json: str) -> str:

@@ -31,7 +31,14 @@ function open(face) {
 }
 
 const WEIGHTS = { normal: 400, bold: 700, lighter: 300, bolder: 700 };
+const weightOf = (name) => WEIGHTS[name] || Number(name) || 400; // a CSS font-weight as a number
 const CSS_FONT = /^(?:(italic|oblique|normal) )?(?:(small-caps|normal) )?(?:(\w+) )?([\d.]+)px (.*)$/;
+
+// The faces among named in the style (italic or not), or all of them when none is.
+function inStyle(named, style) {
+  const styled = named.filter((f) => f.italic === (style === "italic" || style === "oblique"));
+  return styled.length ? styled : named;
+}
 
 function nearest(candidates, weight) {
   // CSS font matching on weight: the exact one; from 400 to 500, heavier up to 500, then lighter,
@@ -54,8 +61,7 @@ function fontFor(style, weight, families) {
     for (const family of names.flatMap((name) => GENERIC[name] || [name])) {
       const named = faces.filter((f) => f.families.includes(family));
       if (!named.length) continue;
-      const styled = named.filter((f) => f.italic === (style === "italic" || style === "oblique"));
-      font = open(nearest(styled.length ? styled : named, weight));
+      font = open(nearest(inStyle(named, style), weight));
       break;
     }
     if (!font) throw new Error(`no installed font for "${families}"`);
@@ -90,9 +96,7 @@ const context = {
     const match = CSS_FONT.exec(this.font);
     if (!match) throw new Error(`cannot read the CSS font "${this.font}"`);
     const [, style = "normal", , weightName = "normal", size, families] = match;
-    const weight = WEIGHTS[weightName] || Number(weightName) || 400;
-    const font = fontFor(style, weight, families);
-    return { width: measure(font, text, Number(size)) };
+    return { width: measure(fontFor(style, weightOf(weightName), families), text, Number(size)) };
   },
 };
 
@@ -115,27 +119,25 @@ const vegaLite = (() => {
 const quiet = { level() { return this; }, error() { return this; }, warn() { return this; }, info() { return this; },
   debug() { return this; } };
 
-async function draw(spec) {
+// What ``use`` makes of a Vega spec's view, the view finalized after.
+async function withView(spec, use) {
   const view = new vega.View(vega.parse(spec), { renderer: "none" });
   try {
-    return await view.toSVG();
+    return await use(view);
   } finally {
     view.finalize();
   }
 }
 
+const draw = (spec) => withView(spec, (view) => view.toSVG());
+
 // The width the SVG of a Vega spec would have, laid out but not drawn (Vega's headless width:
 // the view's width and its padding).
-async function widthOf(spec) {
-  const view = new vega.View(vega.parse(spec), { renderer: "none" });
-  try {
-    await view.runAsync();
-    const padding = view.padding();
-    return Math.max(0, view._viewWidth + padding.left + padding.right);
-  } finally {
-    view.finalize();
-  }
-}
+const widthOf = (spec) => withView(spec, async (view) => {
+  await view.runAsync();
+  const padding = view.padding();
+  return Math.max(0, view._viewWidth + padding.left + padding.right);
+});
 
 // ------------------------------------------------------------------ text as outlines
 // The PNGs and cards are rasterised by vl-convert (resvg), which re-reads a font file for every
@@ -151,8 +153,14 @@ const TEXT_ATTRIBUTES = new Set([...NOT_PAINT, "transform", "fill", "fill-opacit
 const TSPAN_ATTRIBUTES = new Set(["x", "y", "dx", "dy"]);
 const ATTRIBUTE = /([\w:-]+)="([^"]*)"/g;
 const TAG = /<(\/?)([A-Za-z][\w:-]*)([^>]*?)(\/?)>/g;
+const TSPAN = /^<tspan([^>]*)>([^<]*)<\/tspan>/;
 const ENTITY = /&(?:#x([0-9a-fA-F]+)|#(\d+)|(amp|lt|gt|quot|apos));/g;
 const NAMED = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+// The inherited font properties below an element: its parent's, with the element's own over them.
+function inherit(parent, own) {
+  return { ...parent, ...Object.fromEntries(INHERITED.filter((n) => n in own).map((n) => [n, own[n]])) };
+}
 
 function attributes(text) {
   const out = {};
@@ -182,9 +190,8 @@ function fontForChar(font, style, weight, cp) {
     let found = font;
     for (const family of FALLBACK) {
       const named = faces.filter((f) => f.families.includes(family) && open(f).hasGlyphForCodePoint(cp));
-      const styled = named.filter((f) => f.italic === (style === "italic" || style === "oblique"));
       if (named.length) {
-        found = open(nearest(styled.length ? styled : named, weight));
+        found = open(nearest(inStyle(named, style), weight));
         break;
       }
     }
@@ -278,22 +285,20 @@ function pathData(piece, x, y) {
   return `M${Math.round(x * 100 + piece.first[0]) / 100} ${Math.round(y * 100 + piece.first[1]) / 100}${piece.d}`;
 }
 
-function textPath(open, body, inherited) {
-  const own = attributes(open);
+function textPath(tag, body, inherited) {
+  const own = attributes(tag);
   for (const name of Object.keys(own)) {
     if (!TEXT_ATTRIBUTES.has(name)) throw new Error(`text: the outline drawing does not know the attribute ${name}`);
   }
-  const props = { ...inherited, ...Object.fromEntries(INHERITED.filter((n) => n in own).map((n) => [n, own[n]])) };
+  const props = inherit(inherited, own);
   const size = number(props["font-size"] || "16", "font-size");
-  const weightName = props["font-weight"] || "normal";
-  const weight = WEIGHTS[weightName] || Number(weightName) || 400;
+  const weight = weightOf(props["font-weight"] || "normal");
   const style = props["font-style"] || "normal";
   const families = props["font-family"] || "sans-serif";
   const anchor = props["text-anchor"] || "start";
   // the pieces of text, each with the tspan attributes it starts with (none: continues the chunk)
   const pieces = [];
   let rest = body;
-  const TSPAN = /^<tspan([^>]*)>([^<]*)<\/tspan>/;
   while (rest.length) {
     const match = TSPAN.exec(rest);
     if (match) {
@@ -311,7 +316,7 @@ function textPath(open, body, inherited) {
     }
   }
   // whitespace as SVG collapses it (xml:space default): runs of it to one space, none at either end
-  let whole = pieces.map((p) => p.text.replace(/[\n\r\t ]+/g, " "));
+  const whole = pieces.map((p) => p.text.replace(/[\n\r\t ]+/g, " "));
   whole[0] = whole[0].replace(/^ /, "");
   whole[whole.length - 1] = whole[whole.length - 1].replace(/ $/, "");
   // chunks: a tspan with an x or y starts one (the anchor applies to each); dx, dy move the pen
@@ -350,7 +355,7 @@ function outline(svg) {
   TAG.lastIndex = 0;
   let match;
   while ((match = TAG.exec(svg))) {
-    const [whole, closing, name, attrs, selfClosing] = match;
+    const [, closing, name, attrs, selfClosing] = match;
     if (name === "text" && !closing) {
       const end = svg.indexOf("</text>", TAG.lastIndex);
       if (end < 0) throw new Error("text: a <text> without its </text>");
@@ -360,8 +365,7 @@ function outline(svg) {
     }
     if (closing) stack.pop();
     else if (!selfClosing) {
-      const own = attributes(attrs);
-      stack.push({ ...stack[stack.length - 1], ...Object.fromEntries(INHERITED.filter((n) => n in own).map((n) => [n, own[n]])) });
+      stack.push(inherit(stack[stack.length - 1], attributes(attrs)));
     }
   }
   return out + svg.slice(last);
