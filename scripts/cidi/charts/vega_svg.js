@@ -119,25 +119,23 @@ const vegaLite = (() => {
 const quiet = { level() { return this; }, error() { return this; }, warn() { return this; }, info() { return this; },
   debug() { return this; } };
 
-// What ``use`` makes of a Vega spec's view, the view finalized after.
-async function withView(spec, use) {
+// The SVG of a Vega spec (its view finalized after).
+async function draw(spec) {
   const view = new vega.View(vega.parse(spec), { renderer: "none" });
   try {
-    return await use(view);
+    return await view.toSVG();
   } finally {
     view.finalize();
   }
 }
 
-const draw = (spec) => withView(spec, (view) => view.toSVG());
-
-// The width the SVG of a Vega spec would have, laid out but not drawn (Vega's headless width:
-// the view's width and its padding).
-const widthOf = (spec) => withView(spec, async (view) => {
+// The width the SVG of a view would have, laid out but not drawn (Vega's headless width: the
+// view's width and its padding).
+async function widthOf(view) {
   await view.runAsync();
   const padding = view.padding();
   return Math.max(0, view._viewWidth + padding.left + padding.right);
-});
+}
 
 // ------------------------------------------------------------------ text as outlines
 // The PNGs and cards are rasterised by vl-convert (resvg), which re-reads a font file for every
@@ -371,26 +369,53 @@ function outline(svg) {
   return out + svg.slice(last);
 }
 
+// The last measured spec's view, laid out: most narrow layouts are measured, found as wide as asked
+// and then drawn as they are (cidi.charts.render.draw), so that drawing takes this view and its
+// compiled spec (as JSON text, the answer's) instead of compiling, parsing and laying it out again.
+let measured = null; // {key: the Vega-Lite spec as JSON text, vega: its Vega spec as JSON text, view}
+function forget() {
+  if (measured) measured.view.finalize();
+  measured = null;
+}
+
+async function answer(request) {
+  if (request.vegalite) {
+    const key = JSON.stringify(request.vegalite);
+    if (measured && measured.key === key) {
+      const { vega: compiled, view } = measured;
+      measured = null;
+      try {
+        return `{"vega":${compiled},"svg":${JSON.stringify(await view.toSVG())}}`;
+      } finally {
+        view.finalize();
+      }
+    }
+    forget();
+    const compiled = JSON.stringify(vegaLite.compile(request.vegalite, { logger: quiet }).spec);
+    return `{"vega":${compiled},"svg":${JSON.stringify(await draw(JSON.parse(compiled)))}}`; // drawn from a copy
+  }
+  forget();
+  if (request.measure) {
+    const compiled = JSON.stringify(vegaLite.compile(request.measure, { logger: quiet }).spec);
+    const view = new vega.View(vega.parse(JSON.parse(compiled)), { renderer: "none" });
+    measured = { key: JSON.stringify(request.measure), vega: compiled, view };
+    return JSON.stringify({ width: await widthOf(view) });
+  }
+  if (request.outline) return JSON.stringify({ svg: outline(request.outline) });
+  return JSON.stringify({ svg: await draw(request.vega) });
+}
+
 const lines = readline.createInterface({ input: process.stdin, terminal: false });
 let queue = Promise.resolve();
 lines.on("line", (line) => {
   queue = queue.then(async () => {
-    let answer;
+    let text;
     try {
-      const request = JSON.parse(line);
-      if (request.vegalite) {
-        const compiled = vegaLite.compile(request.vegalite, { logger: quiet }).spec;
-        answer = { vega: compiled, svg: await draw(JSON.parse(JSON.stringify(compiled))) }; // drawn from a copy
-      } else if (request.measure) {
-        answer = { width: await widthOf(vegaLite.compile(request.measure, { logger: quiet }).spec) };
-      } else if (request.outline) {
-        answer = { svg: outline(request.outline) };
-      } else {
-        answer = { svg: await draw(request.vega) };
-      }
+      text = await answer(JSON.parse(line));
     } catch (error) {
-      answer = { error: String((error && error.stack) || error) };
+      forget();
+      text = JSON.stringify({ error: String((error && error.stack) || error) });
     }
-    process.stdout.write(JSON.stringify(answer) + "\n");
+    process.stdout.write(text + "\n");
   });
 });
