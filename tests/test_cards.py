@@ -18,23 +18,11 @@ import pytest
 
 from cidi import cards
 from cidi.charts.render import with_density
+from pngs import first_chunks as png_chunks
 from test_site import Page, rel
 
 CARD_MOST = 60_000  # bytes a card may weigh (they are about 23 kB): a share preview loads it over a phone network
 CJK_FONT = re.compile(r"CJK|Han Sans|PingFang|YaHei")
-
-
-def png_chunks(data: bytes) -> dict[bytes, bytes]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    chunks, position = {}, 8
-    while position < len(data):
-        (length,) = struct.unpack(">I", data[position:position + 4])
-        kind, body = data[position + 4:position + 8], data[position + 8:position + 8 + length]
-        (crc,) = struct.unpack(">I", data[position + 8 + length:position + 12 + length])
-        assert crc == zlib.crc32(kind + body), f"bad CRC in {kind!r}"
-        chunks.setdefault(kind, body)
-        position += 12 + length
-    return chunks
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -186,14 +174,43 @@ def test_cards_rasterise_to_the_same_bytes_with_their_texts():
     assert len(first) < 10_000
 
 
+def test_a_card_is_drawn_as_vl_convert_draws_it_and_keeps_its_colours(sources, indices, robust):
+    """Cards are rasterised in Node.js (resvg-js, text as outlines) and their pixels handed over raw, not as a
+    PNG: the same pixels as vl-convert's resvg draws from the same SVG, here a Chinese province card (CJK
+    text, the tile map), and the palette PNG keeps all but a few antialiased edge pixels exactly."""
+    import numpy as np
+    import vl_convert as vlc
+
+    from cidi.charts.render import outlined, rasterise
+    from cidi.views import SiteData
+    from cidi.write_package import read_metadata
+    from pngs import rgba
+
+    data = SiteData(sources, indices, robust, {}, read_metadata())
+    L = data.lang("zh")
+    card = next(c for c in cards.page_cards(data, L) if c.name == f"province-{data.ranked[0]['slug']}")
+    svg = cards.card_svg(card, data, L)
+    drawn = rasterise(svg, 1).astype(int)
+    assert drawn.shape == (630, 1200, 4)
+    assert np.array_equal(drawn, rgba(vlc.svg_to_png(outlined(svg), scale=1)))
+    png = cards.rasterise(svg, card.title, card.alt, "Source", "CC BY 4.0")
+    assert (rgba(png) == drawn).all(axis=2).mean() > 0.999
+
+
+def test_a_card_that_is_not_opaque_stops_the_build():
+    with pytest.raises(ValueError, match="opaque"):
+        cards.rasterise('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="63"><rect width="60" '
+                        'height="63" fill="#0072B2"/></svg>', "Title", "Alt", "Source", "CC BY 4.0")
+
+
 def test_a_warm_build_draws_no_card_and_writes_the_same_bytes(tmp_path, sources, indices):
     """Cards are cached by a hash of their drawing: a second build takes them all from the cache."""
     from cidi.views import SiteData
     from cidi.write_package import read_metadata
 
     L = SiteData(sources, indices, None, {}, read_metadata()).lang("en")
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630">'
-           '<rect width="600" height="630" fill="{}"/></svg>')
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630"><rect width="1200" height="630" '
+           'fill="#fff"/><rect width="600" height="630" fill="{}"/></svg>')
     items = [(cards.Card(f"card-{i}", f"Card {i}", alt=f"Card {i}"), svg.format(colour))
              for i, colour in enumerate(("#0072B2", "#E69F00"))]
     first = cards.Drawing(None, items, L, tmp_path / "cache")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import struct
-import zlib
 from pathlib import Path
 
 import jsonschema
@@ -18,6 +16,7 @@ from cidi import paths
 from cidi.charts.model import LICENCE, SOURCE
 from cidi.charts.render import bare_spec, png_with_text
 from cidi.charts.specs import custom_score_expr
+from pngs import texts
 
 SUFFIXES = ("svg", "png", "vl.json", "vg.json", "csv", "narrow.svg", "narrow.vg.json", "embed.svg", "embed.vg.json",
             "embed.narrow.svg", "embed.narrow.vg.json")
@@ -26,20 +25,6 @@ SUFFIXES = ("svg", "png", "vl.json", "vg.json", "csv", "narrow.svg", "narrow.vg.
 def catalogue(site_dir: Path) -> list[str]:
     page = (site_dir / "charts" / "index.html").read_text(encoding="utf-8")
     return re.findall(r'class="cidi-catalogue-item" id="([^"]+)"', page)
-
-
-def png_text(path: Path) -> dict[str, str]:
-    data, i, out = path.read_bytes(), 8, {}
-    while i < len(data):
-        (n,) = struct.unpack(">I", data[i:i + 4])
-        kind, body = data[i + 4:i + 8], data[i + 8:i + 8 + n]
-        if kind == b"iTXt":  # keyword \0 flag method language \0 translated-keyword \0 text
-            key, rest = body.split(b"\0", 1)
-            _language, rest = rest[2:].split(b"\0", 1)
-            _translated, text = rest.split(b"\0", 1)
-            out[key.decode("latin-1")] = text.decode("utf-8")
-        i += 12 + n
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -96,24 +81,17 @@ def test_images_carry_title_source_and_licence(site_dir, chart_ids):
         assert "<title>" in svg and "<desc>" in svg and f"<metadata>{html.escape(SOURCE)}" in svg, chart_id
         drawn = html.unescape(" ".join(re.findall(r"<(?:text|tspan)[^>]*>([^<]*)</(?:text|tspan)>", svg)))
         assert "Source: Report on China Internet Development 2017" in drawn and "CC BY 4.0" in drawn, chart_id
-        text = png_text(site_dir / "charts" / f"{chart_id}.png")
+        text = texts((site_dir / "charts" / f"{chart_id}.png").read_bytes())
         assert text["Source"] == SOURCE and text["Copyright"] == LICENCE and text["Title"], chart_id
 
 
-def test_png_text_chunks_have_valid_crc(tmp_path):
+def test_png_text_chunks_have_valid_crc():
     import vl_convert as vlc
 
     png = vlc.vegalite_to_png({"mark": "point", "data": {"values": [{"a": 1}]},
                                "encoding": {"x": {"field": "a", "type": "quantitative"}}})
-    path = tmp_path / "x.png"
-    path.write_bytes(png_with_text(png, {"Title": "广东 leads"}))
-    data, i = path.read_bytes(), 8
-    while i < len(data):
-        (n,) = struct.unpack(">I", data[i:i + 4])
-        kind, body = data[i + 4:i + 8], data[i + 8:i + 8 + n]
-        assert struct.unpack(">I", data[i + 8 + n:i + 12 + n])[0] == zlib.crc32(kind + body)
-        i += 12 + n
-    assert png_text(path)["Title"] == "广东 leads"
+    tagged = png_with_text(png, {"Title": "广东 leads"})
+    assert texts(tagged)["Title"] == "广东 leads"  # texts() checks every chunk's CRC
 
 
 def test_chart_csvs_equal_the_data_package(site_dir, package):
@@ -206,37 +184,29 @@ def test_chinese_province_names_render_in_png():
     assert png("北京") != png("广东"), "Chinese glyphs do not render: install fonts-noto-cjk"
 
 
-def rgba(png: bytes):
-    """The pixels of a PNG as resvg writes it (8-bit RGBA, the Sub filter on every row), as ints."""
-    from cidi.cards import png_chunks, resvg_pixels
-
-    pixels = resvg_pixels(list(png_chunks(png)))
-    assert pixels is not None, "not resvg's RGBA with the Sub filter"
-    return pixels.astype(int)
-
-
 @pytest.mark.slow  # resvg draws each chart's text itself too, as slowly as the build no longer does: seconds
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_pngs_drawn_with_text_as_outlines_look_as_resvg_draws_the_text(site_dir, lang):
     """The PNGs and cards are rasterised with each text replaced by its glyph outlines (drawn in Node.js:
-    cidi.charts.render.rasterise), three times faster than resvg drawing the text. Every label must land
+    cidi.charts.render.outlined), three times faster than resvg drawing the text. Every label must land
     where resvg puts it (anchors start, middle and end; tspan lines; kerning; bold): the two images may
     differ only in the antialiasing of edge pixels, by less than 96 of 255 (80 at most when measured). Text
     moved by a quarter of a pixel makes thousands of pixels differ by more."""
     import vl_convert as vlc
 
-    from cidi.charts.render import rasterise
+    from cidi.charts.render import outlined
+    from pngs import rgba
 
     folder = site_dir / ("zh/charts" if lang == "zh" else "charts")
     # labels at every anchor, haloed labels (the ranking's), lines of tspans (the narrow source line)
     names = ["dimension-cyber_security-map", "dimension-cyber_security-ranking", "ranking-stacked.narrow"]
     for name in names + (["province-hunan-profile"] if lang == "zh" else []):  # zh: a title with Chinese and Latin
         svg = (folder / f"{name}.svg").read_text(encoding="utf-8")
-        text, outlined = rgba(vlc.svg_to_png(svg, scale=2)), rgba(rasterise(svg, 2))
-        assert text.shape == outlined.shape, name
-        difference = abs(text - outlined).max(axis=2)
+        text, outlines = rgba(vlc.svg_to_png(svg, scale=2)), rgba(vlc.svg_to_png(outlined(svg), scale=2))
+        assert text.shape == outlines.shape, name
+        difference = abs(text - outlines).max(axis=2)
         assert difference.max() < 96 and difference.mean() < 0.1, f"{lang} {name}: the text moved"
-        assert (outlined != 255).any(axis=2).sum() > 0.6 * (text != 255).any(axis=2).sum(), f"{lang} {name}: text missing"
+        assert (outlines != 255).any(axis=2).sum() > 0.6 * (text != 255).any(axis=2).sum(), f"{lang} {name}: text missing"
 
 
 def test_a_chinese_name_in_an_english_title_is_drawn_in_the_chinese_sans_at_its_weight():

@@ -5,9 +5,9 @@ in that language's site (``card-home``, ``province-<slug>``, ``dimension-<id>``,
 and for the theme (``partials/social.html``) and the embed pages each card's URL and description.
 
 A card is drawn as an SVG here (title, the key number through the one formatter, the tile map or the
-chart, source, licence, site name; Noto Sans CJK first for Chinese, as the charts) and rasterised as the
-charts' PNGs are (:func:`cidi.charts.render.rasterise`: text as outlines, then resvg), which gives the same
-bytes for the same SVG. The PNGs are cached in
+chart, source, licence, site name; Noto Sans CJK first for Chinese, as the charts) and rasterised with its
+text as outlines, by resvg (:func:`cidi.charts.render.rasterise`), into a palette PNG: the same bytes for
+the same SVG. The PNGs are cached in
 ``build/cache/cards/<key>.png``, the key hashing the SVG, this module and the renderer (its version and
 the installed fonts), so a warm build draws none.
 """
@@ -26,7 +26,7 @@ from cidi import paths
 from cidi.caches import write_atomically
 from cidi.charts import tiles
 from cidi.charts.model import FONT, GRID, HIGHLIGHT, INK, NOT_ASSESSED, SUBTLE
-from cidi.charts.render import escape, png_with_text, prune, rasterise as rasterise_svg, renderer_fingerprint
+from cidi.charts.render import escape, png_with_text, prune, rasterise as rasterise_svg, renderer_fingerprint, with_density
 
 CACHE = paths.BUILD / "cache" / "cards"
 WIDTH, HEIGHT = 1200, 630  # the size Facebook, LinkedIn and X show whole (1.91 : 1)
@@ -305,14 +305,6 @@ def cache_key(svg: str, title: str, alt: str) -> str:
     return digest.hexdigest()[:40]
 
 
-def png_chunks(png: bytes):
-    position = 8
-    while position < len(png):
-        (length,) = struct.unpack(">I", png[position:position + 4])
-        yield png[position + 4:position + 8], png[position + 8:position + 8 + length]
-        position += 12 + length
-
-
 def chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
@@ -338,32 +330,14 @@ def colour_counts(code):
     return seen[order], np.repeat(rank[first_seen], lengths), counts[order]
 
 
-def resvg_pixels(parts: list[tuple[bytes, bytes]]):
-    """The pixels (rows x columns x RGBA, uint8) of a PNG as resvg writes it, from its chunks
-    (:func:`png_chunks`): 8-bit RGBA with the Sub filter on every row. None for any other PNG."""
+def indexed_png(pixels, colours: int = 256) -> bytes:
+    """An opaque image (rows x columns x RGBA, uint8) as a PNG with a palette of its ``colours`` most
+    frequent colours (each other colour, a few antialiased edge pixels, becomes its nearest): a seventh
+    of the size of an RGBA file (183 -> 25 KB a card). Deterministic: ties are broken by colour value."""
     import numpy as np
 
-    width, height, depth, kind = struct.unpack(">IIBB", parts[0][1][:10])
-    if (depth, kind) != (8, 6):
-        return None
-    rows = np.frombuffer(zlib.decompress(b"".join(d for k, d in parts if k == b"IDAT")), np.uint8)
-    rows = rows.reshape(height, 1 + width * 4)
-    if not (rows[:, 0] == 1).all():
-        return None
-    return np.cumsum(rows[:, 1:].reshape(height, width, 4), axis=1, dtype=np.uint8)  # undo Sub: running sums mod 256
-
-
-def indexed_png(png: bytes, colours: int = 256) -> bytes:
-    """The PNG with a palette of its ``colours`` most frequent colours (each other colour, a few
-    antialiased edge pixels, becomes its nearest): a seventh of the size of resvg's RGBA file
-    (183 -> 25 KB a card). Deterministic: ties are broken by colour value. Only for resvg's opaque
-    8-bit RGBA output with the Sub filter on every row; any other PNG is returned as it is."""
-    import numpy as np
-
-    parts = list(png_chunks(png))
-    pixels = resvg_pixels(parts)
-    if pixels is None or not (pixels[:, :, 3] == 255).all():
-        return png
+    if not (pixels[:, :, 3] == 255).all():
+        raise ValueError("cards: a card must be opaque (its first shape a rectangle filling it)")
     height, width = pixels.shape[:2]
     code = (pixels[:, :, 0].astype(np.uint32) << 16) | (pixels[:, :, 1].astype(np.uint32) << 8) | pixels[:, :, 2]
     values, inverse, counts = colour_counts(code.ravel())
@@ -373,14 +347,13 @@ def indexed_png(png: bytes, colours: int = 256) -> bytes:
     index = nearest[inverse].reshape(height, width)
     raw = np.concatenate([np.zeros((height, 1), np.uint8), index], axis=1).tobytes()  # filter None: best here
     header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)
-    ancillary = b"".join(chunk(k, d) for k, d in parts if k not in (b"IHDR", b"IDAT", b"IEND", b"PLTE"))
-    return (png[:8] + chunk(b"IHDR", header) + chunk(b"PLTE", palette.astype(np.uint8).tobytes()) + ancillary
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"PLTE", palette.astype(np.uint8).tobytes())
             + chunk(b"IDAT", zlib.compress(raw, ZLIB_LEVEL)) + chunk(b"IEND", b""))
 
 
 def rasterise(svg: str, title: str, alt: str, source: str, licence: str) -> bytes:
-    """The card's PNG (1x: it is shown at 1200 px at most), with its texts (may run in a worker process)."""
-    png = indexed_png(rasterise_svg(svg, 1))
+    """The card's PNG (1x: it is shown at 1200 px at most, 72 dpi), with its texts (may run in a worker process)."""
+    png = with_density(indexed_png(rasterise_svg(svg, 1)), 1)
     return png_with_text(png, {"Title": title, "Description": alt, "Source": source, "Copyright": licence})
 
 

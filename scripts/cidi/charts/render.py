@@ -209,11 +209,10 @@ def outlined(svg: str) -> str:
     return vega_svg().outline(svg)
 
 
-def rasterise(svg: str, scale: float) -> bytes:
-    """An SVG as a PNG (resvg, through vl-convert), its text drawn as outlines (worker process)."""
-    import vl_convert as vlc
-
-    return vlc.svg_to_png(outlined(svg), scale=scale)
+def rasterise(svg: str, scale: float):
+    """An SVG's pixels (rows x columns x RGBA, uint8, premultiplied), its text drawn as outlines, by resvg
+    in Node.js (:meth:`VegaSVG.raster`; worker process): no PNG is encoded and decoded on the way."""
+    return vega_svg().raster(svg, scale)
 
 
 # ---------------------------------------------------------------- SVG drawing in Node.js
@@ -256,11 +255,12 @@ class VegaSVG:
     """One long-lived Node.js process (``vega_svg.js``) that compiles Vega-Lite specs, draws Vega specs
     as SVG and measures their width, measuring text with fontkit in the installed fonts (a quarter of
     vl-convert's time, 17 ms a compiled drawing against 68: it re-opens the font file for every string
-    it measures; the same files, tests/test_charts.py), and outlines an SVG's text for rasterising."""
+    it measures; the same files, tests/test_charts.py), outlines an SVG's text for rasterising, and
+    rasterises an SVG (resvg, for the cards)."""
 
     def __init__(self):
         needed = (vega_library(), paths.NODE_MODULES / "vega-lite" / "build" / "vega-lite.min.js",
-                  paths.NODE_MODULES / "fontkit")
+                  paths.NODE_MODULES / "fontkit", paths.NODE_MODULES / "@resvg" / "resvg-js")
         missing = [str(p) for p in needed if not p.exists()]
         if shutil.which("node") is None or missing:
             raise RuntimeError("charts: drawing needs Node.js (Debian: apt-get install nodejs npm) and the packages "
@@ -268,6 +268,7 @@ class VegaSVG:
                              f"again); missing: {', '.join(missing) or 'node'}")
         self._process = subprocess.Popen(["node", str(NODE_SCRIPT), *map(str, needed), json.dumps(font_faces())],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+        self._pixels: Path | None = None  # where rasters are handed over (in memory: /dev/shm where there is one)
         atexit.register(self._end)
 
     def _end(self) -> None:
@@ -276,6 +277,8 @@ class VegaSVG:
         with contextlib.suppress(Exception):
             self._process.stdin.close()
             self._process.wait(timeout=10)
+        if self._pixels is not None:
+            self._pixels.unlink(missing_ok=True)
 
     def _ask(self, request: dict) -> dict:
         self._process.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
@@ -295,6 +298,25 @@ class VegaSVG:
     def outline(self, svg: str) -> str:
         """The SVG with each text replaced by its glyph outlines, as resvg would draw them."""
         return self._ask({"outline": svg})["svg"]
+
+    def raster(self, svg: str, scale: float):
+        """The SVG's pixels at ``scale`` (rows x columns x RGBA, uint8, premultiplied), drawn by resvg with
+        the text as outlines (:meth:`outline`), handed over through a file, not the pipe's JSON."""
+        import tempfile
+
+        import numpy as np
+
+        if self._pixels is None:
+            shm = Path("/dev/shm")
+            handle, name = tempfile.mkstemp(prefix="cidi-raster-", dir=shm if shm.is_dir() else None)
+            os.close(handle)
+            self._pixels = Path(name)
+        size = self._ask({"raster": svg, "scale": scale, "file": str(self._pixels)})
+        count = size["width"] * size["height"] * 4  # the file may be longer: written over by each raster
+        pixels = np.fromfile(self._pixels, np.uint8, count=count)
+        if pixels.size != count:
+            raise RuntimeError(f"charts: the raster of {size['width']} x {size['height']} px came as {pixels.size} bytes")
+        return pixels.reshape(size["height"], size["width"], 4)
 
     def measure(self, vl_spec: dict) -> float:
         """The width of a Vega-Lite spec's drawing (px, as its SVG would say), without drawing it."""

@@ -1,11 +1,12 @@
 // Compiles Vega-Lite specs and draws Vega specs as SVG in one long-lived Node.js process (started
 // by cidi.charts.render.VegaSVG).
 //
-// Usage: node vega_svg.js <vega.min.js> <vega-lite.min.js> <fontkit folder> <faces: JSON>
+// Usage: node vega_svg.js <vega.min.js> <vega-lite.min.js> <fontkit folder> <resvg-js folder> <faces: JSON>
 // Reads one JSON object a line on stdin, {"vega": spec}, {"vegalite": spec}, {"measure": Vega-Lite
-// spec} or {"outline": svg}; writes one a line on stdout, in the same order: {"svg": "..."} (with
-// "vega": the compiled spec, for a Vega-Lite one; for an outline, the SVG with its text as glyph
-// outlines), {"width": px} for a measure, or {"error": "..."}.
+// spec}, {"outline": svg} or {"raster": svg, "scale": s, "file": path}; writes one a line on stdout,
+// in the same order: {"svg": "..."} (with "vega": the compiled spec, for a Vega-Lite one; for an
+// outline, the SVG with its text as glyph outlines), {"width": px} for a measure, {"width": px,
+// "height": px} for a raster (its RGBA pixels, premultiplied, written to the file), or {"error": "..."}.
 //
 // Vega lays text out by measuring it on a canvas: here the canvas is a stand-in whose measureText
 // shapes the text with fontkit, in the font files the PNGs are drawn with (the faces listed by
@@ -15,8 +16,9 @@
 // for every string: most of its drawing time).
 "use strict";
 const readline = require("readline");
-const [vegaPath, vegaLitePath, fontkitPath, facesJSON] = process.argv.slice(2);
+const [vegaPath, vegaLitePath, fontkitPath, resvgPath, facesJSON] = process.argv.slice(2);
 const fontkit = require(fontkitPath);
+const { Resvg } = require(resvgPath);
 const faces = JSON.parse(facesJSON); // [{path, postscript, families (lower case), weight, italic}]
 const GENERIC = { "sans-serif": ["liberation sans", "dejavu sans", "noto sans"] }; // vl-convert's is Liberation Sans
 
@@ -369,6 +371,20 @@ function outline(svg) {
   return out + svg.slice(last);
 }
 
+// An SVG rasterised by resvg at ``scale`` (its text as outlines: no font is loaded), its pixels
+// written to ``file`` as they are (rows of RGBA), for the caller to encode: no PNG is made here. The
+// file is written over, not truncated: its memory pages are reused from one raster to the next.
+const fs = require("fs");
+const rasterFiles = new Map(); // path -> file descriptor
+function raster(svg, scale, file) {
+  const image = new Resvg(outline(svg), { font: { loadSystemFonts: false }, fitTo: { mode: "zoom", value: scale } })
+    .render();
+  if (!rasterFiles.has(file)) rasterFiles.set(file, fs.openSync(file, "r+"));
+  const pixels = image.pixels;
+  fs.writeSync(rasterFiles.get(file), pixels, 0, pixels.length, 0);
+  return { width: image.width, height: image.height };
+}
+
 // The last measured spec's view, laid out: most narrow layouts are measured, found as wide as asked
 // and then drawn as they are (cidi.charts.render.draw), so that drawing takes this view and its
 // compiled spec (as JSON text, the answer's) instead of compiling, parsing and laying it out again.
@@ -402,6 +418,7 @@ async function answer(request) {
     return JSON.stringify({ width: await widthOf(view) });
   }
   if (request.outline) return JSON.stringify({ svg: outline(request.outline) });
+  if (request.raster) return JSON.stringify(raster(request.raster, request.scale, request.file));
   return JSON.stringify({ svg: await draw(request.vega) });
 }
 
