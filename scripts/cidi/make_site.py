@@ -419,8 +419,9 @@ def mkdocs_step(lang: str, docs: Path, target: Path, nav: list, created: str, ex
 
 
 def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png: bool = True,
-              meta: dict | None = None) -> None:
-    """Both languages: English at the site root, Chinese under zh/. Same views, same data."""
+              meta: dict | None = None, renderer: Renderer | None = None) -> None:
+    """Both languages: English at the site root, Chinese under zh/. Same views, same data. ``renderer``: the
+    one to draw with (its workers perhaps started already; closed here), else a new one."""
     from cidi.build import InChild, step
 
     base = site_url()
@@ -428,7 +429,7 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
     sites: list = []  # MkDocs builds running in child processes
     drawings: dict = {}  # the social cards of each language (cidi.cards), drawn by the chart workers
     try:
-        with Renderer(png=png, cache=default_cache()) as renderer:
+        with renderer or Renderer(png=png, cache=default_cache()) as renderer:
             rendering = {}
             card_cache = paths.cache("cards")
             for lang in LANGS:  # the workers draw one language's charts while the next one's are built

@@ -522,6 +522,12 @@ class Rendering:
 WORKER_NICENESS = 10  # the main process builds the pages meanwhile: it goes first, the workers fill the gaps
 
 
+def start_worker(niceness: int) -> None:
+    """A worker's start: lower its priority and start its drawing process (Node.js, its fonts listed)."""
+    os.nice(niceness)
+    vega_svg()
+
+
 class Renderer:
     """Draws charts in a pool of worker processes (started only when a chart is not cached).
 
@@ -542,8 +548,18 @@ class Renderer:
     def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:  # spawned, not forked: the caller may hold vl-convert's threads
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=os.nice, initargs=(WORKER_NICENESS,))
+                                             initializer=start_worker, initargs=(WORKER_NICENESS,))
         return self._pool
+
+    def cold(self) -> bool:
+        """No chart is cached: every one will be drawn."""
+        return self.cache is None or not self.cache.is_dir() or not any(self.cache.iterdir())
+
+    def start(self) -> None:
+        """Start every worker now, not at the first drawing (a cold build's first steps run on one core:
+        the workers start on the other meanwhile). Each submission starts a worker while none is idle."""
+        for _ in range(self.workers):
+            self.pool.submit(int)
 
     def submit(self, charts: list[Chart]) -> Rendering:
         keys: list[str] = []
