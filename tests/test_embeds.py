@@ -439,3 +439,19 @@ def test_a_marks_tooltip_and_label_come_from_the_one_formatter(sources):
                      '"Score: " + \'\' + datum["_t0_2"] + "; " + "Ahead of: " + \'\' + datum["_t0_3"]')
     assert text["mark"] == {"type": "text", "aria": False}
     assert rule["encoding"]["description"] == {"value": {"expr": "\"Twice: \" + format(datum[\"double\"], \".1f\")"}}
+
+
+def test_an_embeds_line_counts_are_those_of_wrapping_at_every_width():
+    """The fixed iframe height wraps each text only where its line count changes (greedy wrapping takes no
+    more lines when wider): the counts must be those of wrapping at every width, English and Chinese."""
+    from cidi.charts.narrow import wrap
+    from cidi.make_embeds import line_counts
+
+    texts = ["How the 31 provinces score on each of the six dimensions, ranked by their total",
+             "各省份在六个分项上的得分，按总分排序（满分100）：北京、上海、广东领先，西部省份在网络安全上差距最大",
+             ["Two paragraphs, the first short.", "The second one long enough to wrap at a phone's width twice"]]
+    widths = list(range(60, 800, 3))
+    for text in texts:
+        counts = line_counts(text, 15.4, widths)
+        assert counts == {w: len(wrap(text, 15.4, w)) for w in widths}
+        assert len(set(counts.values())) > 2, "the text should wrap differently across the widths"

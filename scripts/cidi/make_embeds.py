@@ -59,20 +59,53 @@ BROWSER_FONT = 1.1  # the reader's sans-serif runs wider than Arial, which text_
 SAFETY = 12  # px
 
 
-def page_height(chart: Chart, width: int) -> float:
-    """The embed page's height (px) in an iframe ``width`` px wide, before any script runs."""
+def line_counts(text: str | list[str], size: float, widths: list[float]) -> dict[float, int]:
+    """The number of lines ``text`` wraps to at ``size`` px in each of ``widths`` (sorted), wrapping it at
+    both ends and between them only where the counts differ (greedy wrapping never takes more lines
+    when wider), not at every width: an embed's height is found over a hundred widths."""
+    counts: dict[float, int] = {}
+
+    def count(i: int) -> int:
+        if widths[i] not in counts:
+            counts[widths[i]] = len(wrap(text, size, widths[i]))
+        return counts[widths[i]]
+
+    def fill(low: int, high: int) -> None:
+        if count(low) == count(high):
+            for i in range(low + 1, high):
+                counts[widths[i]] = counts[widths[low]]
+        elif high - low > 1:
+            middle = (low + high) // 2
+            fill(low, middle)
+            fill(middle, high)
+
+    if widths:
+        fill(0, len(widths) - 1)
+    return counts
+
+
+def page_texts(chart: Chart) -> tuple:
+    """The embed page's texts above and below the chart: title, subtitle, footer."""
+    footer = " · ".join([MESSAGES["source.line"][chart.lang], "CC BY 4.0", MESSAGES["embed.see_on_site"][chart.lang],
+                         MESSAGES["embed.data"][chart.lang]])
+    return chart.title, chart.subtitle, footer
+
+
+def page_height(chart: Chart, width: int, lines=None) -> float:
+    """The embed page's height (px) in an iframe ``width`` px wide, before any script runs. ``lines``:
+    each text's line count by text width (:func:`line_counts`), else each is wrapped here."""
     narrow = width < NARROW_BELOW
     shown = width if narrow and width < EDGE_TO_EDGE else width - 2 * MARGIN
     natural = (chart.embed_narrow_width, chart.embed_narrow_height) if narrow else (chart.embed_width, chart.embed_height)
-    footer = " · ".join([MESSAGES["source.line"][chart.lang], "CC BY 4.0", MESSAGES["embed.see_on_site"][chart.lang],
-                         MESSAGES["embed.data"][chart.lang]])
     text = 0.0
-    for words, (size, gap) in zip((chart.title, chart.subtitle, footer), TEXTS):
-        text += len(wrap(words, size * BROWSER_FONT, width - 2 * MARGIN)) * size * 1.45 + gap
+    for k, (words, (size, gap)) in enumerate(zip(page_texts(chart), TEXTS)):
+        count = lines[k][width - 2 * MARGIN] if lines else len(wrap(words, size * BROWSER_FONT, width - 2 * MARGIN))
+        text += count * size * 1.45 + gap
     return 2 * MARGIN + text + natural[1] * shown / natural[0]
 
 
 HEIGHTS: dict[tuple, int] = {}  # embed_height by what it reads: a chart's embed code is written four times
+IFRAME_WIDTHS = sorted({*range(320, 821, 4), NARROW_BELOW - 1, NARROW_BELOW, EDGE_TO_EDGE - 1, EDGE_TO_EDGE, 820})
 
 
 def embed_height(chart: Chart) -> int:
@@ -81,8 +114,9 @@ def embed_height(chart: Chart) -> int:
     key = (chart.lang, chart.title, str(chart.subtitle), chart.embed_width, chart.embed_height,
            chart.embed_narrow_width, chart.embed_narrow_height)
     if key not in HEIGHTS:
-        widths = sorted({*range(320, 821, 4), NARROW_BELOW - 1, NARROW_BELOW, EDGE_TO_EDGE - 1, EDGE_TO_EDGE, 820})
-        HEIGHTS[key] = math.ceil(max(page_height(chart, w) for w in widths)) + SAFETY
+        text_widths = [w - 2 * MARGIN for w in IFRAME_WIDTHS]
+        lines = [line_counts(words, size * BROWSER_FONT, text_widths) for words, (size, _gap) in zip(page_texts(chart), TEXTS)]
+        HEIGHTS[key] = math.ceil(max(page_height(chart, w, lines) for w in IFRAME_WIDTHS)) + SAFETY
     return HEIGHTS[key]
 
 
