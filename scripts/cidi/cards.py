@@ -339,11 +339,15 @@ def indexed_png(pixels, colours: int = 256) -> bytes:
     if not (pixels[:, :, 3] == 255).all():
         raise ValueError("cards: a card must be opaque (its first shape a rectangle filling it)")
     height, width = pixels.shape[:2]
-    code = (pixels[:, :, 0].astype(np.uint32) << 16) | (pixels[:, :, 1].astype(np.uint32) << 8) | pixels[:, :, 2]
-    values, inverse, counts = colour_counts(code.ravel())
-    rgb = np.stack([(values >> 16) & 255, (values >> 8) & 255, values & 255], axis=1).astype(np.int32)
-    palette = rgb[np.argsort(-counts, kind="stable")[:colours]]
-    nearest = ((rgb[:, None, :] - palette[None, :, :]) ** 2).sum(axis=2).argmin(axis=1).astype(np.uint8)
+    code = np.ascontiguousarray(pixels).view("<u4").ravel()  # each pixel's RGBA bytes as one number
+    values, inverse, counts = colour_counts(code)
+    rgb = np.stack([values & 255, (values >> 8) & 255, (values >> 16) & 255], axis=1).astype(np.int32)
+    order = np.argsort(-counts, kind="stable")
+    palette = rgb[order[:colours]]
+    nearest = np.empty(len(values), np.uint8)
+    nearest[order[:colours]] = np.arange(len(palette))  # each palette colour is itself ...
+    rare = order[colours:]  # ... and each other one its nearest
+    nearest[rare] = ((rgb[rare, None, :] - palette[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
     index = nearest[inverse].reshape(height, width)
     raw = np.concatenate([np.zeros((height, 1), np.uint8), index], axis=1).tobytes()  # filter None: best here
     header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)
