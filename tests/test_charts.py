@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import struct
 from pathlib import Path
 
 import jsonschema
@@ -187,14 +188,14 @@ def test_chinese_province_names_render_in_png():
 @pytest.mark.slow  # resvg draws each chart's text itself too, as slowly as the build no longer does: seconds
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_pngs_drawn_with_text_as_outlines_look_as_resvg_draws_the_text(site_dir, lang):
-    """The PNGs and cards are rasterised with each text replaced by its glyph outlines (drawn in Node.js:
-    cidi.charts.render.outlined), three times faster than resvg drawing the text. Every label must land
+    """The PNGs and cards are rasterised with each text replaced by its glyph outlines (in Node.js, by
+    resvg-js: cidi.charts.render.rasterise), three times faster than resvg drawing the text. Every label must land
     where resvg puts it (anchors start, middle and end; tspan lines; kerning; bold): the two images may
     differ only in the antialiasing of edge pixels, by less than 96 of 255 (80 at most when measured). Text
     moved by a quarter of a pixel makes thousands of pixels differ by more."""
     import vl_convert as vlc
 
-    from cidi.charts.render import outlined
+    from cidi.charts.render import rasterise
     from pngs import rgba
 
     folder = site_dir / ("zh/charts" if lang == "zh" else "charts")
@@ -202,7 +203,7 @@ def test_pngs_drawn_with_text_as_outlines_look_as_resvg_draws_the_text(site_dir,
     names = ["dimension-cyber_security-map", "dimension-cyber_security-ranking", "ranking-stacked.narrow"]
     for name in names + (["province-hunan-profile"] if lang == "zh" else []):  # zh: a title with Chinese and Latin
         svg = (folder / f"{name}.svg").read_text(encoding="utf-8")
-        text, outlines = rgba(vlc.svg_to_png(svg, scale=2)), rgba(vlc.svg_to_png(outlined(svg), scale=2))
+        text, outlines = rgba(vlc.svg_to_png(svg, scale=2)), rasterise(svg, 2).astype(int)
         assert text.shape == outlines.shape, name
         difference = abs(text - outlines).max(axis=2)
         assert difference.max() < 96 and difference.mean() < 0.1, f"{lang} {name}: the text moved"
@@ -480,7 +481,7 @@ def test_the_cache_key_covers_every_input_and_the_renderer(monkeypatch):
         changed.append((job[:i] + (job[i] + "!",) + job[i + 1:], render.dumps(spec)))
     keys = {render.cache_key(j, vl) for j, vl in changed}
     assert key not in keys and len(keys) == len(changed)
-    monkeypatch.setattr(render, "renderer_fingerprint", lambda: "another vl-convert, font or render.py")
+    monkeypatch.setattr(render, "renderer_fingerprint", lambda: "another resvg-js, font or render.py")
     assert render.cache_key(job, render.dumps(spec)) != key
     assert render.CACHE.parent.parent == paths.BUILD and paths.SITE not in render.CACHE.parents
 
@@ -499,3 +500,28 @@ def test_a_bar_end_value_stays_legible_where_the_median_line_passes(site_dir, la
         assert [v for _, v in halos] == [v for _, v in values] and len(values) == 31, variant
         assert all('stroke="#ffffff"' in attrs and 'stroke-width="6"' in attrs for attrs, _ in halos), variant
         assert not any("stroke=" in attrs for attrs, _ in values), variant
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_png_downloads_are_palette_images_that_keep_the_pixels_resvg_draws(site_dir, lang):
+    """The 2x PNGs are palette images (a seventh of the RGBA size) of what resvg draws: the palette keeps every
+    pixel of a ranking, a tile map and a profile but a few antialiased edge pixels (under 0.2 %), 98 % of the
+    correlation heatmap's (its edges between many colours), and shifts no pixel as far as a colour of the chart."""
+    import numpy as np
+
+    from cidi.charts.render import indexed_png, rasterise, svg_size
+    from pngs import first_chunks, rgba
+
+    folder = site_dir / ("zh/charts" if lang == "zh" else "charts")
+    for name, kept in (("dimension-cyber_security-ranking", 0.998), ("map-total", 0.998),
+                       ("province-hunan-profile", 0.998), ("correlations", 0.98)):
+        svg = (folder / f"{name}.svg").read_text(encoding="utf-8")
+        header = first_chunks((folder / f"{name}.png").read_bytes())[b"IHDR"]
+        assert header[9] == 3, f"{name}: not a palette PNG"
+        assert struct.unpack(">II", header[:8]) == tuple(2 * n for n in svg_size(svg.encode())), name
+        drawn = rasterise(svg, 2)
+        shown = rgba(indexed_png(drawn))
+        same = (drawn == shown).all(axis=2)
+        assert same.mean() >= kept, f"{lang} {name}: {1 - same.mean():.2%} of the pixels changed"
+        off = np.abs(drawn.astype(int) - shown).max(axis=2)
+        assert off.max() < 96 and (off > 24).mean() < 0.002, f"{lang} {name}: colours changed visibly"

@@ -16,8 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import struct
-import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +24,8 @@ from cidi import paths
 from cidi.caches import write_atomically
 from cidi.charts import tiles
 from cidi.charts.model import FONT, GRID, HIGHLIGHT, INK, NOT_ASSESSED, SUBTLE
-from cidi.charts.render import escape, png_with_text, prune, rasterise as rasterise_svg, renderer_fingerprint, with_density
+from cidi.charts.render import (escape, indexed_png, png_with_text, prune, rasterise as rasterise_svg,
+                                renderer_fingerprint, with_density)
 
 CACHE = paths.BUILD / "cache" / "cards"
 WIDTH, HEIGHT = 1200, 630  # the size Facebook, LinkedIn and X show whole (1.91 : 1)
@@ -303,56 +302,6 @@ def cache_key(svg: str, title: str, alt: str) -> str:
     digest = hashlib.sha256(fingerprint().encode())
     digest.update("\0".join((svg, title, alt)).encode())
     return digest.hexdigest()[:40]
-
-
-def chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-ZLIB_LEVEL = 6  # 10.6 -> 3.8 ms a card against level 8, for 6 % more bytes (26 KB a card): cards are fetched by
-# the sites a link is shared on, never by a reader of the page
-
-
-def colour_counts(code):
-    """``np.unique(code, return_inverse=True, return_counts=True)``, hashing rather than sorting, and
-    only the first pixel of each run of one colour (a card's 756,000 pixels are some 50,000 runs of a
-    few hundred colours): the same arrays in a sixth of the time."""
-    import numpy as np
-    import pandas as pd
-
-    starts = np.flatnonzero(np.concatenate(([True], code[1:] != code[:-1])))
-    lengths = np.diff(np.append(starts, len(code)))
-    first_seen, seen = pd.factorize(code[starts], sort=False)
-    order = np.argsort(seen, kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    counts = np.bincount(first_seen, weights=lengths, minlength=len(seen)).astype(np.int64)
-    return seen[order], np.repeat(rank[first_seen], lengths), counts[order]
-
-
-def indexed_png(pixels, colours: int = 256) -> bytes:
-    """An opaque image (rows x columns x RGBA, uint8) as a PNG with a palette of its ``colours`` most
-    frequent colours (each other colour, a few antialiased edge pixels, becomes its nearest): a seventh
-    of the size of an RGBA file (183 -> 25 KB a card). Deterministic: ties are broken by colour value."""
-    import numpy as np
-
-    if not (pixels[:, :, 3] == 255).all():
-        raise ValueError("cards: a card must be opaque (its first shape a rectangle filling it)")
-    height, width = pixels.shape[:2]
-    code = np.ascontiguousarray(pixels).view("<u4").ravel()  # each pixel's RGBA bytes as one number
-    values, inverse, counts = colour_counts(code)
-    rgb = np.stack([values & 255, (values >> 8) & 255, (values >> 16) & 255], axis=1).astype(np.int32)
-    order = np.argsort(-counts, kind="stable")
-    palette = rgb[order[:colours]]
-    nearest = np.empty(len(values), np.uint8)
-    nearest[order[:colours]] = np.arange(len(palette))  # each palette colour is itself ...
-    rare = order[colours:]  # ... and each other one its nearest
-    nearest[rare] = ((rgb[rare, None, :] - palette[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
-    index = nearest[inverse].reshape(height, width)
-    raw = np.concatenate([np.zeros((height, 1), np.uint8), index], axis=1).tobytes()  # filter None: best here
-    header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"PLTE", palette.astype(np.uint8).tobytes())
-            + chunk(b"IDAT", zlib.compress(raw, ZLIB_LEVEL)) + chunk(b"IEND", b""))
 
 
 def rasterise(svg: str, title: str, alt: str, source: str, licence: str) -> bytes:
