@@ -181,7 +181,7 @@ def test_a_card_is_drawn_as_vl_convert_draws_it_and_keeps_its_colours(sources, i
     import numpy as np
     import vl_convert as vlc
 
-    from cidi.charts.render import outlined, rasterise
+    from cidi.charts.render import rasterise, vega_svg
     from cidi.views import SiteData
     from cidi.write_package import read_metadata
     from pngs import rgba
@@ -192,7 +192,7 @@ def test_a_card_is_drawn_as_vl_convert_draws_it_and_keeps_its_colours(sources, i
     svg = cards.card_svg(card, data, L)
     drawn = rasterise(svg, 1).astype(int)
     assert drawn.shape == (630, 1200, 4)
-    assert np.array_equal(drawn, rgba(vlc.svg_to_png(outlined(svg), scale=1)))
+    assert np.array_equal(drawn, rgba(vlc.svg_to_png(vega_svg().outline(svg), scale=1)))
     png = cards.rasterise(svg, card.title, card.alt, "Source", "CC BY 4.0")
     assert (rgba(png) == drawn).all(axis=2).mean() > 0.999
 

@@ -180,7 +180,7 @@ def _build(datasets: Path, site: Path, settings: Settings, with_site: bool, png:
             with step("validate_package"):  # printed twice: the start here, the wait below
                 validation = InChild(validate_package_cached, staging / "data", paths.cache("validated"))
             try:
-                from cidi.make_site import make_site  # the site step needs mkdocs and vl-convert
+                from cidi.make_site import make_site  # the site step needs mkdocs and Node.js
                 make_site(staging, sources, indices, robust, descriptor, png=png,
                           meta=read_metadata(datasets / "package.yml"), renderer=renderer)
             except BaseException:

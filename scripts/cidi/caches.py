@@ -15,6 +15,11 @@ from pathlib import Path
 from typing import Callable
 
 
+def empty(folder: Path | None) -> bool:
+    """No cache (None), or a cache folder with nothing in it yet: a cold build."""
+    return folder is None or not folder.is_dir() or not any(folder.iterdir())
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """``data`` as ``path``, written beside it and renamed there: a reader (another build) sees the old
     file or the new one, never half of it."""

@@ -15,7 +15,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from cidi import cards, paths
-from cidi.caches import TextCache, write_atomically
+from cidi.caches import TextCache, empty, write_atomically
 from cidi.fetch_js import installed_files
 from cidi.i18n import LANGS
 from cidi.load_sources import parse_yaml
@@ -473,7 +473,7 @@ def make_site(staging: Path, sources, indices, robust, descriptor: dict, *, png:
                          "cidi_cards": deck.tags()},
                         base + data.lang(lang).prefix, site_cache)
                 if lang != LANGS[-1]:  # on the other core, while the next language's pages are written
-                    if site_cache is None or not site_cache.is_dir() or not any(site_cache.iterdir()):
+                    if empty(site_cache):
                         load_segmenter()  # no site cached: both MkDocs builds segment, the child and this process
                     sites.append(InChild(mkdocs_step, *args))
                 else:

@@ -1,5 +1,6 @@
 """Rendering of chart specs: Vega-Lite -> Vega, static SVG and the PNG's pixels (in Node.js:
-:class:`VegaSVG`; resvg rasterises), and the post-processing that makes the files small, labelled and byte-identical across builds.
+:class:`VegaSVG`; resvg rasterises), and the post-processing that makes the files small, labelled and
+byte-identical across builds.
 
 Inputs: :class:`cidi.charts.model.Chart` objects. Outputs: the bytes of each chart's files,
 ``.vl.json`` (Vega-Lite), ``.vg.json`` (Vega), ``.svg``, ``.png`` (2x) and their ``embed.*``
@@ -28,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from cidi import paths
+from cidi.caches import empty
 from cidi.charts.model import LICENCE, MESSAGES, SOURCE, Chart
 from cidi.charts.narrow import EMBED_WIDE, MIN_PLOT, NARROW, WIDE, narrow_spec, plot_widths, wide_spec, widen
 from cidi.charts.tiles import NAME as TILES
@@ -118,8 +120,7 @@ FIT_PASSES = 4  # drawings of a layout at most, to make it as wide as asked (the
 
 def draw(job: tuple) -> tuple[dict[str, bytes], str]:
     """Compile and draw one chart in its layouts (runs in a worker process): every file but the PNG,
-    and the SVG the PNG is drawn from (unslimmed, its text as outlines: outlined here, where the text
-    was just measured, fontkit's layouts of it are at hand; empty without a PNG).
+    and the SVG the PNG is drawn from (:func:`draw_png`: the wide layout, unslimmed; empty without a PNG).
 
     The wide layout is the spec as made, fitted to WIDE px; the narrow one (:func:`cidi.charts.narrow.narrow_spec`) and
     the embed page's two (no titles: :func:`bare_spec`) are fitted to their widths by drawing them
@@ -251,12 +252,6 @@ def indexed_png(pixels, colours: int = 256) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"PLTE", palette.astype(np.uint8).tobytes())
             + chunk(b"IDAT", zlib.compress(raw, ZLIB_LEVEL)) + chunk(b"IEND", b""))
-
-
-def outlined(svg: str) -> str:
-    """The SVG with its text as glyph outlines (:meth:`VegaSVG.outline`), for resvg: a quarter of the time
-    it takes to draw the text itself, which it does re-reading the font file for every text."""
-    return vega_svg().outline(svg)
 
 
 def rasterise(svg: str, scale: float):
@@ -400,10 +395,9 @@ def dumps(spec: dict) -> bytes:
 
 def with_density(png: bytes, scale: float) -> bytes:
     """The PNG tagged with its real density, ``scale`` pixels a CSS pixel (2: 144 dpi, 5669 px/m), in its
-    pHYs chunk (resvg writes 72 dpi, which makes a 2x image import at twice its size in layout programs)."""
+    pHYs chunk, replacing any it has (a 2x image read as 72 dpi imports at twice its size in layout programs)."""
     per_metre = round(scale * 72 / 0.0254)  # 1x is 72 dpi (one pixel a point), as resvg and layout programs count
-    data = struct.pack(">IIB", per_metre, per_metre, 1)
-    phys = struct.pack(">I", 9) + b"pHYs" + data + struct.pack(">I", zlib.crc32(b"pHYs" + data))
+    phys = chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
     at = png.find(b"pHYs", 0, png.find(b"IDAT")) - 4
     if at >= 0:  # replaced in place
         return png[:at] + phys + png[at + 21:]
@@ -413,10 +407,8 @@ def with_density(png: bytes, scale: float) -> bytes:
 
 def png_with_text(png: bytes, text: dict[str, str]) -> bytes:
     """Insert one iTXt chunk (UTF-8 text) per key before IEND, so the facts travel with the image."""
-    chunks = b""
-    for key, value in text.items():
-        data = key.encode("latin-1") + b"\0\0\0\0\0" + value.encode("utf-8")
-        chunks += struct.pack(">I", len(data)) + b"iTXt" + data + struct.pack(">I", zlib.crc32(b"iTXt" + data))
+    chunks = b"".join(chunk(b"iTXt", key.encode("latin-1") + b"\0\0\0\0\0" + value.encode("utf-8"))
+                      for key, value in text.items())
     end = png.rindex(b"IEND") - 4
     return png[:end] + chunks + png[end:]
 
@@ -594,14 +586,14 @@ class Renderer:
 
     @property
     def pool(self) -> ProcessPoolExecutor:
-        if self._pool is None:  # spawned, not forked: the caller may hold vl-convert's threads
+        if self._pool is None:  # spawned, not forked: the caller may hold threads
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
                                              initializer=start_worker, initargs=(WORKER_NICENESS,))
         return self._pool
 
     def cold(self) -> bool:
         """No chart is cached: every one will be drawn."""
-        return self.cache is None or not self.cache.is_dir() or not any(self.cache.iterdir())
+        return empty(self.cache)
 
     def start(self) -> None:
         """Start every worker now, not at the first drawing (a cold build's first steps run on one core:
