@@ -42,13 +42,13 @@ def texts(data: bytes) -> dict[str, str]:
 
 
 def rgba(data: bytes):
-    """The pixels of an 8-bit RGBA or palette PNG (rows x columns x RGBA, ints), rows filtered None or Sub."""
+    """The pixels of an 8-bit RGBA, RGB or palette PNG (rows x columns x RGBA, ints), rows filtered None or Sub."""
     import numpy as np
 
     parts = chunks(data)
     width, height, depth, kind = struct.unpack(">IIBB", parts[0][1][:10])
-    assert depth == 8 and kind in (3, 6), f"a PNG of depth {depth}, colour type {kind}"
-    channels = 4 if kind == 6 else 1
+    assert depth == 8 and kind in (2, 3, 6), f"a PNG of depth {depth}, colour type {kind}"
+    channels = {2: 3, 3: 1, 6: 4}[kind]
     rows = np.frombuffer(zlib.decompress(b"".join(d for k, d in parts if k == b"IDAT")), np.uint8)
     rows = rows.reshape(height, 1 + width * channels)
     assert set(np.unique(rows[:, 0])) <= {0, 1}, "a row filter other than None and Sub"
@@ -57,5 +57,7 @@ def rgba(data: bytes):
     values[sub] = np.cumsum(values[sub], axis=1, dtype=np.uint8)  # undo Sub: running sums mod 256
     if kind == 6:
         return values.astype(int)
+    if kind == 2:
+        return np.concatenate([values, np.full((height, width, 1), 255, np.uint8)], axis=2).astype(int)
     palette = np.frombuffer(dict(parts)[b"PLTE"], np.uint8).reshape(-1, 3)
     return np.concatenate([palette[values[:, :, 0]], np.full((height, width, 1), 255, np.uint8)], axis=2).astype(int)

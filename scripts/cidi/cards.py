@@ -24,7 +24,7 @@ from cidi import paths
 from cidi.caches import write_atomically
 from cidi.charts import tiles
 from cidi.charts.model import FONT, GRID, HIGHLIGHT, INK, NOT_ASSESSED, SUBTLE
-from cidi.charts.render import (escape, indexed_png, png_with_text, prune, rasterise as rasterise_svg,
+from cidi.charts.render import (escape, compact_png, png_with_text, prune, rasterise as rasterise_svg,
                                 renderer_fingerprint, with_density)
 
 CACHE = paths.BUILD / "cache" / "cards"
@@ -306,7 +306,9 @@ def cache_key(svg: str, title: str, alt: str) -> str:
 
 def rasterise(svg: str, title: str, alt: str, source: str, licence: str) -> bytes:
     """The card's PNG (1x: it is shown at 1200 px at most, 72 dpi), with its texts (may run in a worker process)."""
-    png = with_density(indexed_png(rasterise_svg(svg, 1)), 1)
+    # always a palette: a card stays small for the sites that fetch it (tested: 60 KB), a gradient legend in it
+    # banded (at 1x its colours stay near; an RGB card weighs up to 100 KB)
+    png = with_density(compact_png(rasterise_svg(svg, 1), keep_areas=False), 1)
     return png_with_text(png, {"Title": title, "Description": alt, "Source": source, "Copyright": licence})
 
 

@@ -197,9 +197,9 @@ def draw(job: tuple) -> tuple[dict[str, bytes], str]:
 
 def draw_png(svg: str, job: tuple) -> bytes:
     """The PNG (2x) of the chart's SVG (unslimmed: :func:`draw`), rasterised with its text as outlines and
-    given a palette (:func:`indexed_png`), with its texts (worker process)."""
+    given a palette where it keeps the picture (:func:`compact_png`), with its texts (worker process)."""
     _spec, title, alt_text, _png, source, licence = job
-    return png_with_text(with_density(indexed_png(rasterise(svg, 2)), 2), {
+    return png_with_text(with_density(compact_png(rasterise(svg, 2)), 2), {
         "Title": title, "Description": alt_text, "Source": source, "Copyright": licence})
 
 
@@ -228,11 +228,19 @@ def colour_counts(code):
     return seen[order], np.repeat(rank[first_seen], lengths), counts[order]
 
 
-def indexed_png(pixels, colours: int = 256) -> bytes:
+# A colour left out of the palette is an antialiased edge pixel when it is rare; one covering AREA pixels
+# or more that its nearest palette colour would shift by more than FAR (RGB distance) is a colour the
+# reader sees (a gradient legend's, which the correlation heatmap's 2x PNG drew grey): that image keeps
+# all its colours, in RGB.
+AREA, FAR = 16, 10
+
+
+def compact_png(pixels, colours: int = 256, keep_areas: bool = True) -> bytes:
     """An opaque image (rows x columns x RGBA, uint8) as a PNG with a palette of its ``colours`` most
     frequent colours (each other colour, a few antialiased edge pixels, becomes its nearest): a seventh
-    of the size of an RGBA file (183 -> 25 KB a card, 198 -> 30 KB a chart at 2x; a chart's pixels all
-    kept but for 1 % of the correlation heatmap's). Deterministic: ties are broken by colour value."""
+    of the size of an RGBA file (183 -> 25 KB a card, 198 -> 30 KB a chart at 2x). An image whose left-out
+    colours cover areas (:data:`AREA`, :data:`FAR`) is written in RGB instead, every pixel kept, unless not
+    ``keep_areas``. Deterministic: ties are broken by colour value."""
     import numpy as np
 
     if not (pixels[:, :, 3] == 255).all():
@@ -246,18 +254,23 @@ def indexed_png(pixels, colours: int = 256) -> bytes:
     nearest = np.empty(len(values), np.uint8)
     nearest[order[:colours]] = np.arange(len(palette))  # each palette colour is itself ...
     rare = order[colours:]  # ... and each other one its nearest
-    nearest[rare] = ((rgb[rare, None, :] - palette[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
-    index = nearest[inverse].reshape(height, width)
-    raw = np.concatenate([np.zeros((height, 1), np.uint8), index], axis=1).tobytes()  # filter None: best here
-    header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"PLTE", palette.astype(np.uint8).tobytes())
+    distances = ((rgb[rare, None, :] - palette[None, :, :]) ** 2).sum(axis=2)
+    nearest[rare] = distances.argmin(axis=1)
+    if keep_areas and ((counts[rare] >= AREA) & (distances.min(axis=1) > FAR ** 2)).any():
+        kind, data, plte = 2, pixels[:, :, :3].reshape(height, width * 3), b""
+    else:
+        kind, data = 3, nearest[inverse].reshape(height, width)
+        plte = chunk(b"PLTE", palette.astype(np.uint8).tobytes())
+    raw = np.concatenate([np.zeros((height, 1), np.uint8), data], axis=1).tobytes()  # filter None: the smallest here
+    header = struct.pack(">IIBBBBB", width, height, 8, kind, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + plte
             + chunk(b"IDAT", zlib.compress(raw, ZLIB_LEVEL)) + chunk(b"IEND", b""))
 
 
 def rasterise(svg: str, scale: float):
     """An SVG's pixels (rows x columns x RGBA, uint8, premultiplied), its text drawn as outlines, by resvg
     in Node.js (:meth:`VegaSVG.raster`; worker process): no PNG is encoded and decoded on the way to
-    :func:`indexed_png`."""
+    :func:`compact_png`."""
     return vega_svg().raster(svg, scale)
 
 
